@@ -1,0 +1,234 @@
+#include "core/client/client.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "core/errors.h"
+#include "core/log.h"
+
+namespace kapp::client {
+namespace {
+
+constexpr int kMaxAttempts = 5;
+constexpr auto kBaseBackoff = std::chrono::milliseconds(200);
+constexpr int kMaxRetryAfterSeconds = 30;
+
+std::string url_encode(const std::string& value) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string hint_for(int code) {
+  switch (code) {
+    case 401:
+      return "; the server rejected the credentials: refresh them or check the kubeconfig user";
+    case 403:
+      return "; ask a cluster admin for the permission, or use another --user/--context";
+    case 429:
+      return "; the server is overloaded: retry later";
+    default:
+      return "";
+  }
+}
+
+bool retryable(int code) { return code == 429 || code == 500 || code == 502 || code == 503 || code == 504; }
+
+}  // namespace
+
+std::string query_string(std::initializer_list<std::pair<std::string, std::string>> params) {
+  std::string q;
+  for (const auto& [key, value] : params) {
+    if (value.empty()) continue;
+    q += (q.empty() ? "?" : "&") + key + "=" + url_encode(value);
+  }
+  return q;
+}
+
+void throw_api_error(const HttpResponse& response, const std::string& method, const std::string& path) {
+  const int code = static_cast<int>(response.status);
+  std::string reason, message;
+  std::vector<StatusCause> causes;
+  const auto status = json::parse(response.body, nullptr, false);
+  if (status.is_object() && status.value("kind", "") == "Status") {
+    reason = status.value("reason", "");
+    message = status.value("message", "");
+    if (status.contains("details") && status["details"].is_object()) {
+      for (const auto& cause : status["details"].value("causes", json::array())) {
+        causes.push_back({cause.value("reason", ""), cause.value("field", ""), cause.value("message", "")});
+      }
+    }
+  }
+  if (reason.empty()) reason = code == 404 ? "NotFound" : code == 401 ? "Unauthorized" : code == 403 ? "Forbidden" : "Unknown";
+  if (message.empty()) {
+    auto body = response.body.substr(0, 200);
+    std::replace(body.begin(), body.end(), '\n', ' ');
+    message = "the server answered " + std::to_string(code) + " to " + method + " " + path +
+              (body.empty() ? "" : ": " + body);
+  }
+  int retry_after = 0;
+  if (auto it = response.headers.find("retry-after"); it != response.headers.end()) {
+    retry_after = std::atoi(it->second.c_str());
+  }
+  throw ApiError(code, reason, "Error from server (" + reason + "): " + message + hint_for(code), causes,
+                 retry_after);
+}
+
+Client::Client(RestConfig config, std::unique_ptr<Transport> transport)
+    : config_(std::move(config)),
+      transport_(std::move(transport)),
+      tokens_(config_.burst),
+      last_refill_(std::chrono::steady_clock::now()) {}
+
+std::shared_ptr<Client> Client::connect(const RestConfig& config) {
+  return std::make_shared<Client>(config, make_curl_transport(config));
+}
+
+void Client::wait_for_rate_limit() {
+  // A token bucket: `burst` requests at once, refilled at `qps`.
+  if (config_.qps <= 0) return;
+  std::unique_lock lock(limiter_mutex_);
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    tokens_ = std::min<double>(config_.burst, tokens_ + std::chrono::duration<double>(now - last_refill_).count() * config_.qps);
+    last_refill_ = now;
+    if (tokens_ >= 1) {
+      tokens_ -= 1;
+      return;
+    }
+    const auto wait = std::chrono::duration<double>((1 - tokens_) / config_.qps);
+    lock.unlock();
+    std::this_thread::sleep_for(wait);
+    lock.lock();
+  }
+}
+
+json Client::request(HttpRequest request, bool idempotent) {
+  for (int attempt = 1;; ++attempt) {
+    wait_for_rate_limit();
+    const auto response = transport_->send(request);
+    if (response.status >= 200 && response.status < 300) {
+      if (response.body.empty()) return json::object();
+      auto body = json::parse(response.body, nullptr, false);
+      if (body.is_discarded()) {
+        throw Error("the API server sent a response that is not JSON for " + request.method + " " + request.path +
+                    "; is --server pointing at a Kubernetes API server?");
+      }
+      return body;
+    }
+    const bool may_retry = attempt < kMaxAttempts && (response.status == 429 || (idempotent && retryable(int(response.status))));
+    if (!may_retry) throw_api_error(response, request.method, request.path);
+    auto delay = kBaseBackoff * (1 << (attempt - 1));
+    if (auto it = response.headers.find("retry-after"); it != response.headers.end()) {
+      delay = std::chrono::seconds(std::clamp(std::atoi(it->second.c_str()), 1, kMaxRetryAfterSeconds));
+    }
+    log::info(4, "retrying " + request.method + " " + request.path + " after " + std::to_string(response.status) +
+                     " in " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count()) + "ms");
+    std::this_thread::sleep_for(delay);
+  }
+}
+
+json Client::get_path(const std::string& path) { return request({.method = "GET", .path = path}, true); }
+
+json Client::get(const ResourceType& type, const std::string& ns, const std::string& name) {
+  return request({.method = "GET", .path = type.path(ns, name), .sensitive_body = type.resource == "secrets"}, true);
+}
+
+std::optional<json> Client::get_if_exists(const ResourceType& type, const std::string& ns, const std::string& name) {
+  try {
+    return get(type, ns, name);
+  } catch (const ApiError& e) {
+    if (e.not_found()) return std::nullopt;
+    throw;
+  }
+}
+
+json Client::list(const ResourceType& type, const std::string& ns, const ListOptions& options) {
+  json result;
+  std::string continue_token;
+  do {
+    const auto query = query_string({{"labelSelector", options.label_selector},
+                                     {"fieldSelector", options.field_selector},
+                                     {"limit", options.limit > 0 ? std::to_string(options.limit) : ""},
+                                     {"continue", continue_token}});
+    auto page = request({.method = "GET", .path = type.path(ns) + query, .sensitive_body = type.resource == "secrets"}, true);
+    continue_token = page.contains("metadata") ? page["metadata"].value("continue", "") : "";
+    if (result.is_null()) {
+      result = std::move(page);
+    } else {
+      for (auto& item : page["items"]) result["items"].push_back(std::move(item));
+      result["metadata"] = page["metadata"];
+    }
+  } while (!continue_token.empty());
+  if (!result.contains("items") || result["items"].is_null()) result["items"] = json::array();
+  result["metadata"].erase("continue");
+  return result;
+}
+
+namespace {
+std::string write_query(const WriteOptions& options, bool apply) {
+  return query_string({{"fieldManager", options.field_manager},
+                       {"dryRun", options.dry_run ? "All" : ""},
+                       {"force", apply && options.force ? "true" : ""}});
+}
+
+std::string namespace_of(const json& object) {
+  return object.contains("metadata") ? object["metadata"].value("namespace", "") : "";
+}
+std::string name_of(const json& object) {
+  return object.contains("metadata") ? object["metadata"].value("name", "") : "";
+}
+}  // namespace
+
+json Client::create(const ResourceType& type, const std::string& ns, const json& object, const WriteOptions& options) {
+  return request({.method = "POST", .path = type.path(ns) + write_query(options, false), .body = object.dump(),
+                  .content_type = "application/json"},
+                 false);
+}
+
+json Client::apply(const ResourceType& type, const json& object, const WriteOptions& options) {
+  return request({.method = "PATCH", .path = type.path(namespace_of(object), name_of(object)) + write_query(options, true),
+                  .body = object.dump(), .content_type = "application/apply-patch+yaml"},
+                 true);
+}
+
+json Client::apply_status(const ResourceType& type, const json& object, const WriteOptions& options) {
+  return request({.method = "PATCH",
+                  .path = type.path(namespace_of(object), name_of(object)) + "/status" + write_query(options, true),
+                  .body = object.dump(), .content_type = "application/apply-patch+yaml"},
+                 true);
+}
+
+json Client::merge_patch(const ResourceType& type, const std::string& ns, const std::string& name, const json& patch,
+                         const WriteOptions& options) {
+  return request({.method = "PATCH", .path = type.path(ns, name) + write_query(options, false), .body = patch.dump(),
+                  .content_type = "application/merge-patch+json"},
+                 false);
+}
+
+bool Client::remove(const ResourceType& type, const std::string& ns, const std::string& name,
+                    const DeleteOptions& options) {
+  json body = {{"apiVersion", "v1"}, {"kind", "DeleteOptions"}};
+  if (!options.propagation_policy.empty()) body["propagationPolicy"] = options.propagation_policy;
+  if (!options.precondition_uid.empty()) body["preconditions"] = {{"uid", options.precondition_uid}};
+  if (options.dry_run) body["dryRun"] = json::array({"All"});
+  try {
+    request({.method = "DELETE", .path = type.path(ns, name), .body = body.dump(), .content_type = "application/json"},
+            true);
+    return true;
+  } catch (const ApiError& e) {
+    if (e.not_found()) return false;
+    throw;
+  }
+}
+
+}  // namespace kapp::client

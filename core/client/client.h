@@ -1,0 +1,82 @@
+// A typed-error REST client for the Kubernetes API: one per process, thread-safe.
+// Objects are nlohmann::json; the transport underneath is replaceable (see transport.h).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/client/config.h"
+#include "core/client/resource.h"
+#include "core/client/transport.h"
+
+namespace kapp::client {
+
+using nlohmann::json;
+
+struct ListOptions {
+  std::string label_selector;
+  std::string field_selector;
+  int limit = 500;  // page size; every page is fetched
+};
+
+struct WriteOptions {
+  std::string field_manager = "kubectl-app";
+  bool dry_run = false;  // server-side dry run
+  bool force = false;    // apply only: take over conflicting fields (only for objects we own)
+};
+
+struct DeleteOptions {
+  std::string propagation_policy;  // Foreground, Background, Orphan; "" for the server's default
+  std::string precondition_uid;
+  bool dry_run = false;
+};
+
+class Client {
+ public:
+  Client(RestConfig config, std::unique_ptr<Transport> transport);
+  // A client over libcurl for `config`.
+  static std::shared_ptr<Client> connect(const RestConfig& config);
+
+  const RestConfig& config() const { return config_; }
+
+  json get(const ResourceType& type, const std::string& ns, const std::string& name);
+  std::optional<json> get_if_exists(const ResourceType& type, const std::string& ns, const std::string& name);
+  // Follows `continue` until the whole list is read; returns the List with all items.
+  json list(const ResourceType& type, const std::string& ns, const ListOptions& options = {});
+  json create(const ResourceType& type, const std::string& ns, const json& object, const WriteOptions& options = {});
+  // Server-side apply (application/apply-patch+yaml; JSON is valid YAML).
+  json apply(const ResourceType& type, const json& object, const WriteOptions& options = {});
+  json apply_status(const ResourceType& type, const json& object, const WriteOptions& options = {});
+  json merge_patch(const ResourceType& type, const std::string& ns, const std::string& name, const json& patch,
+                   const WriteOptions& options = {});
+  // Returns false when the object was already gone.
+  bool remove(const ResourceType& type, const std::string& ns, const std::string& name,
+              const DeleteOptions& options = {});
+  // GET on any path (/version, discovery); throws ApiError on failure.
+  json get_path(const std::string& path);
+
+  // Sends a request with retries (429, 5xx on idempotent verbs) and rate limiting; returns the
+  // decoded body or throws ApiError/TransportError.
+  json request(HttpRequest request, bool idempotent);
+
+ private:
+  void wait_for_rate_limit();
+
+  RestConfig config_;
+  std::unique_ptr<Transport> transport_;
+  std::mutex limiter_mutex_;
+  double tokens_;
+  std::chrono::steady_clock::time_point last_refill_;
+};
+
+// Decodes a failed response into an ApiError (a Status body, or whatever the server sent).
+[[noreturn]] void throw_api_error(const HttpResponse& response, const std::string& method, const std::string& path);
+
+// "?a=b&c=d" with URL-encoded values; empty values are left out.
+std::string query_string(std::initializer_list<std::pair<std::string, std::string>> params);
+
+}  // namespace kapp::client

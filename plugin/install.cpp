@@ -1,0 +1,36 @@
+// kubectl app install: apply the embedded CRDs (server-side) and wait until established.
+#include <iostream>
+
+#include "core/crds/installer.h"
+#include "plugin/commands.h"
+
+namespace kapp::cli {
+
+int run_install(const Args& args) {
+  auto options = new_options("install", "Install the kubectl-app CustomResourceDefinitions and wait until they are "
+                                        "established. With --dry-run=client -o yaml, print them.");
+  add_output_flag(options, "yaml, json or name");
+  add_dry_run_flag(options);
+  options.add_options()("timeout", "How long to wait for the CRDs to be established",
+                        cxxopts::value<std::string>()->default_value("60s"));
+  const auto parsed = parse(options, args);
+  const auto mode = dry_run(parsed);
+  const auto format = output_format(parsed);
+
+  if (mode == DryRun::Client) {
+    print_objects(crds::definitions(), format.empty() ? "name" : format);
+    return 0;
+  }
+  Session session(parsed);
+  const bool quiet = !format.empty();
+  const auto applied = crds::install(
+      session.client(),
+      {.dry_run = mode == DryRun::Server, .timeout = client::parse_duration(parsed["timeout"].as<std::string>(), "--timeout")},
+      [&](const std::string& line) {
+        if (!quiet) std::cout << line << "\n";
+      });
+  if (quiet) print_objects(applied, format);
+  return 0;
+}
+
+}  // namespace kapp::cli

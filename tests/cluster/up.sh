@@ -1,0 +1,454 @@
+#!/usr/bin/env bash
+# Brings up a real, small Kubernetes control plane on loopback for tests:
+# etcd, kube-apiserver (TLS, RBAC, token user), kube-controller-manager,
+# kube-scheduler and kwok (fake nodes that make pods Running and Ready).
+#
+#   tests/cluster/up.sh STATE_DIR      # e.g. /tmp/c1; stop with down.sh STATE_DIR
+#
+# Everything lives in STATE_DIR (see README.md for the layout and the env file).
+# Ports are chosen free at start, so several clusters can run side by side.
+# Progress goes to stderr; stdout stays empty.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly SCRIPT_DIR
+readonly CONTEXT=kubectl-app-test
+readonly READY_TIMEOUT=${READY_TIMEOUT:-120}
+readonly NODES=(kwok-node-0 kwok-node-1)
+readonly SERVICE_CIDR=10.96.0.0/16
+readonly SERVICE_IP=10.96.0.1
+# Started in this order, stopped in reverse by down.sh.
+readonly DAEMONS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+readonly MARKER=.kubectl-app-cluster
+
+START_US=${EPOCHREALTIME//[!0-9]/}
+STATE='' BIN='' PKI='' LOGS='' PIDS=''
+ETCD_PORT='' ETCD_PEER_PORT='' API_PORT='' KCM_PORT='' SCHED_PORT=''
+CURRENT_DAEMON=''   # whose log to show if a step fails
+SUCCEEDED=0
+
+log() {
+  local ms=$(((${EPOCHREALTIME//[!0-9]/} - START_US) / 1000))
+  printf '[up %3d.%ds] %s\n' $((ms / 1000)) $((ms % 1000 / 100)) "$*" >&2
+}
+
+# Prints the reason and the tail of the daemon log that explains it, then exits;
+# the EXIT trap stops whatever was started.
+fail() {
+  log "FAILED: $1"
+  local daemon=${2:-$CURRENT_DAEMON}
+  if [[ -n $daemon && -f $LOGS/$daemon.log ]]; then
+    printf '%s\n' "---- last 40 lines of $LOGS/$daemon.log ----" >&2
+    tail -n 40 "$LOGS/$daemon.log" >&2
+    printf '%s\n' "----" >&2
+  fi
+  exit 1
+}
+
+on_exit() {
+  local rc=$?
+  ((SUCCEEDED)) && return
+  [[ -n $STATE && -f $STATE/$MARKER ]] || exit "$rc"
+  log "stopping what was started; logs are kept in $LOGS (remove with: $SCRIPT_DIR/down.sh $STATE)"
+  KEEP_CLUSTER_LOGS=1 "$SCRIPT_DIR/down.sh" "$STATE" >&2 || true
+  exit "$((rc == 0 ? 1 : rc))"
+}
+
+alive() {
+  local pid
+  pid=$(cat "$PIDS/$1" 2>/dev/null) || return 1
+  kill -0 "$pid" 2>/dev/null
+}
+
+# Polls "$@" until it succeeds; gives up at the deadline or as soon as the
+# daemon we wait for has exited (no point waiting for a dead process).
+wait_for() {
+  local what=$1 timeout=$2
+  shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if [[ -n $CURRENT_DAEMON ]] && ! alive "$CURRENT_DAEMON"; then
+      fail "$CURRENT_DAEMON exited while waiting for $what"
+    fi
+    ((SECONDS < deadline)) || fail "timed out after ${timeout}s waiting for $what"
+    sleep 0.2
+  done
+}
+
+# kubectl as cluster admin; its output goes to stderr to keep stdout clean.
+kc() { kubectl --kubeconfig "$STATE/kubeconfig" --request-timeout=20s "$@"; }
+
+api_ready() {
+  curl -fsS --max-time 5 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
+    "https://127.0.0.1:$API_PORT/readyz" >/dev/null
+}
+
+# An earlier up.sh left a complete cluster whose daemons all run and answer.
+already_running() {
+  [[ -f $STATE/env && -f $STATE/$MARKER ]] || return 1
+  local d
+  for d in "${DAEMONS[@]}"; do alive "$d" || return 1; done
+  API_PORT=$(sed -n 's/^APISERVER_PORT=//p' "$STATE/env")
+  api_ready
+}
+
+prepare_state_dir() {
+  if [[ -e $STATE && ! -f $STATE/$MARKER ]] && [[ -n $(ls -A "$STATE" 2>/dev/null) ]]; then
+    fail "$STATE exists, is not empty and was not created by up.sh; refusing to use it"
+  fi
+  if [[ -f $STATE/$MARKER ]]; then
+    log "$STATE holds a stopped or broken cluster; cleaning it up and starting fresh"
+    "$SCRIPT_DIR/down.sh" "$STATE" >&2
+    rm -rf "$STATE"
+  fi
+  mkdir -p "$STATE" "$PKI" "$LOGS" "$PIDS" "$STATE/etcd" "$STATE/components"
+  chmod 700 "$STATE"
+  : >"$STATE/$MARKER"
+}
+
+# Free loopback ports, outside the kernel's ephemeral range (32768+) so that
+# outgoing connections of the starting daemons cannot take them first.
+pick_ports() {
+  # shellcheck disable=SC2046 # word splitting of the five numbers is intended
+  set -- $(python3 - <<'EOF'
+import random, socket
+ports, socks = [], []
+while len(ports) < 5:
+    p = random.randint(20000, 32000)
+    if p in ports:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        s.close()
+        continue
+    socks.append(s)
+    ports.append(p)
+print(*ports)
+EOF
+  )
+  ETCD_PORT=$1 ETCD_PEER_PORT=$2 API_PORT=$3 KCM_PORT=$4 SCHED_PORT=$5
+  log "ports: etcd $ETCD_PORT (peer $ETCD_PEER_PORT), apiserver $API_PORT, controller-manager $KCM_PORT, scheduler $SCHED_PORT"
+}
+
+# ---- PKI ----------------------------------------------------------------
+
+new_ec_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+
+# sign NAME SUBJECT EXTENSIONS: key + certificate signed by the cluster CA.
+sign() {
+  local name=$1 subj=$2 ext=$3
+  new_ec_key "$PKI/$name.key"
+  openssl req -new -key "$PKI/$name.key" -subj "$subj" -out "$PKI/$name.csr" 2>/dev/null
+  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" \
+    -set_serial "0x$(openssl rand -hex 12)" -days 365 -sha256 \
+    -extfile <(printf '%s\n' "$ext") -out "$PKI/$name.crt" 2>/dev/null
+  rm -f "$PKI/$name.csr"
+}
+
+client_ext() {
+  printf '%s\n' 'basicConstraints=critical,CA:FALSE' 'keyUsage=critical,digitalSignature' \
+    'extendedKeyUsage=clientAuth'
+}
+
+make_pki() {
+  new_ec_key "$PKI/ca.key"
+  openssl req -new -key "$PKI/ca.key" -subj "/CN=kubectl-app-test-ca" -out "$PKI/ca.csr" 2>/dev/null
+  openssl x509 -req -in "$PKI/ca.csr" -signkey "$PKI/ca.key" -days 3650 -sha256 \
+    -set_serial "0x$(openssl rand -hex 12)" -out "$PKI/ca.crt" -extfile <(printf '%s\n' \
+      'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature' \
+      'subjectKeyIdentifier=hash') 2>/dev/null
+  rm -f "$PKI/ca.csr"
+
+  sign apiserver "/CN=kube-apiserver" "$(printf '%s\n' 'basicConstraints=critical,CA:FALSE' \
+    'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' \
+    "subjectAltName=IP:127.0.0.1,IP:::1,IP:$SERVICE_IP,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local")"
+  # system:masters bypasses RBAC: the admin of the test cluster.
+  sign admin "/O=system:masters/CN=admin" "$(client_ext)"
+  # The components get the identities their bootstrap RBAC roles are bound to.
+  sign kube-controller-manager "/CN=system:kube-controller-manager" "$(client_ext)"
+  sign kube-scheduler "/CN=system:kube-scheduler" "$(client_ext)"
+
+  # Service account tokens are signed with this pair (RSA: the common choice).
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/sa.key" 2>/dev/null
+  openssl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+
+  # The static-token user: random per cluster, no RBAC bindings (tests grant
+  # what they need), so it demonstrates denials.
+  openssl rand -hex 32 | tr -d '\n' >"$STATE/tester.token"
+  printf '%s,tester,tester-uid,"testers"\n' "$(cat "$STATE/tester.token")" >"$PKI/tokens.csv"
+  chmod 600 "$PKI"/*.key "$STATE/tester.token" "$PKI/tokens.csv"
+  log "PKI written to $PKI"
+}
+
+b64() { base64 -w0 <"$1"; }
+
+# write_kubeconfig FILE USER-YAML: a one-context kubeconfig for this cluster,
+# with the CA inline so the file stays valid when copied elsewhere.
+write_kubeconfig() {
+  local file=$1 user=$2
+  cat >"$file" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: $CONTEXT
+  cluster:
+    server: https://127.0.0.1:$API_PORT
+    certificate-authority-data: $(b64 "$PKI/ca.crt")
+contexts:
+- name: $CONTEXT
+  context:
+    cluster: $CONTEXT
+    user: ${user%%:*}
+current-context: $CONTEXT
+users:
+- name: ${user%%:*}
+  user:
+${user#*:}
+EOF
+  chmod 600 "$file"
+}
+
+cert_user() {
+  printf '%s:    client-certificate-data: %s\n    client-key-data: %s' \
+    "$1" "$(b64 "$PKI/$2.crt")" "$(b64 "$PKI/$2.key")"
+}
+
+write_kubeconfigs() {
+  write_kubeconfig "$STATE/kubeconfig" "$(cert_user admin admin)"
+  write_kubeconfig "$STATE/tester.kubeconfig" "tester:    token: $(cat "$STATE/tester.token")"
+  local c
+  for c in kube-controller-manager kube-scheduler; do
+    write_kubeconfig "$STATE/components/$c.kubeconfig" "$(cert_user "$c" "$c")"
+  done
+}
+
+# ---- daemons -------------------------------------------------------------
+
+# Detached in its own session (setsid), so it outlives this script and a
+# Ctrl-C here does not reach it; down.sh stops it by the pid file.
+start_daemon() {
+  local name=$1
+  shift
+  CURRENT_DAEMON=$name
+  setsid "$@" </dev/null >"$LOGS/$name.log" 2>&1 &
+  echo $! >"$PIDS/$name"
+}
+
+start_etcd() {
+  # No fsync and a short raft log: test data needs no durability, and this
+  # keeps etcd fast and small on slow disks.
+  start_daemon etcd "$BIN/etcd" --name=default --data-dir="$STATE/etcd" \
+    --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster="default=http://127.0.0.1:$ETCD_PEER_PORT" --initial-cluster-state=new \
+    --unsafe-no-fsync=true --snapshot-count=10000
+  wait_for "etcd /health" "$READY_TIMEOUT" etcd_healthy
+  log "etcd ready"
+}
+
+etcd_healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$ETCD_PORT/health" | grep -q '"health":"true"'; }
+
+start_apiserver() {
+  # --endpoint-reconciler-type=none: loopback addresses are not valid
+  # Endpoints, and nothing here routes to the kubernetes Service anyway.
+  start_daemon kube-apiserver "$BIN/kube-apiserver" \
+    --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
+    --endpoint-reconciler-type=none \
+    --cert-dir="$STATE/components/apiserver" \
+    --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
+    --client-ca-file="$PKI/ca.crt" --token-auth-file="$PKI/tokens.csv" \
+    --authorization-mode=Node,RBAC \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
+    --service-cluster-ip-range="$SERVICE_CIDR" \
+    --allow-privileged=true --profiling=false
+  wait_for "kube-apiserver /readyz" "$READY_TIMEOUT" api_ready_or_explain
+  log "kube-apiserver ready at https://127.0.0.1:$API_PORT"
+}
+
+# Keeps the latest verbose /readyz answer so a timeout shows which check hangs.
+api_ready_or_explain() {
+  api_ready && return 0
+  curl -sS --max-time 5 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
+    "https://127.0.0.1:$API_PORT/readyz?verbose" >"$LOGS/readyz.last" 2>&1 || true
+  return 1
+}
+
+# Both use client certificates with their own identities; leader election is
+# off because each cluster has exactly one of each.
+start_controllers() {
+  local kcm_kc="$STATE/components/kube-controller-manager.kubeconfig"
+  local sched_kc="$STATE/components/kube-scheduler.kubeconfig"
+  start_daemon kube-controller-manager "$BIN/kube-controller-manager" \
+    --kubeconfig="$kcm_kc" --authentication-kubeconfig="$kcm_kc" --authorization-kubeconfig="$kcm_kc" \
+    --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --cert-dir="$STATE/components/controller-manager" \
+    --leader-elect=false --use-service-account-credentials=true \
+    --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
+    --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
+    --cluster-name="$CONTEXT" --service-cluster-ip-range="$SERVICE_CIDR" --profiling=false
+  start_daemon kube-scheduler "$BIN/kube-scheduler" \
+    --kubeconfig="$sched_kc" --authentication-kubeconfig="$sched_kc" --authorization-kubeconfig="$sched_kc" \
+    --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --cert-dir="$STATE/components/scheduler" \
+    --leader-elect=false --profiling=false
+  CURRENT_DAEMON=kube-controller-manager
+  wait_for "kube-controller-manager /healthz" "$READY_TIMEOUT" healthz "$KCM_PORT"
+  CURRENT_DAEMON=kube-scheduler
+  wait_for "kube-scheduler /healthz" "$READY_TIMEOUT" healthz "$SCHED_PORT"
+  log "kube-controller-manager and kube-scheduler healthy"
+}
+
+healthz() { curl -fsSk --max-time 2 "https://127.0.0.1:$1/healthz" >/dev/null; }
+
+# Fake nodes with room for plenty of pods; kwok manages the ones annotated
+# kwok.x-k8s.io/node=fake and plays its default stages on them and their pods.
+create_nodes() {
+  local n
+  for n in "${NODES[@]}"; do
+    cat <<EOF
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: $n
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    type: kwok
+    kubernetes.io/hostname: $n
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    kubernetes.io/role: agent
+    node-role.kubernetes.io/agent: ""
+status:
+  capacity: {cpu: "32", memory: 256Gi, pods: "250", ephemeral-storage: 500Gi}
+  allocatable: {cpu: "32", memory: 256Gi, pods: "250", ephemeral-storage: 500Gi}
+EOF
+  done >"$STATE/components/nodes.yaml"
+  CURRENT_DAEMON=kube-apiserver
+  kc create -f "$STATE/components/nodes.yaml" >&2 || fail "creating the kwok nodes"
+}
+
+start_kwok() {
+  # KWOK_WORKDIR keeps kwok from reading a user's ~/.kwok/kwok.yaml. A non-zero
+  # lease duration makes kwok hold node leases and pick its frequent
+  # heartbeat stage (with 0 it picks a 10-minute one and nodes go NotReady).
+  KWOK_WORKDIR="$STATE/components/kwok" start_daemon kwok "$BIN/kwok" \
+    --kubeconfig="$STATE/kubeconfig" \
+    --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --node-lease-duration-seconds=40 --cidr=10.244.0.1/16
+}
+
+# ---- cluster contents ------------------------------------------------------
+
+crd_dir() {
+  local shared=${SHARED_DIR:-}
+  if [[ -z $shared ]]; then
+    local top
+    top=$(git -C "$SCRIPT_DIR" rev-parse --show-toplevel 2>/dev/null) || top=$(cd "$SCRIPT_DIR/../.." && pwd)
+    shared="$top/../shared"
+  fi
+  printf '%s/fixtures/upstream-crds' "$shared"
+}
+
+install_crds() {
+  local dir f args=() names
+  dir=$(crd_dir)
+  for f in "$dir"/*.yaml; do
+    [[ -f $f ]] && args+=(-f "$f")
+  done
+  ((${#args[@]})) || fail "no CRDs found in $dir (set SHARED_DIR to the folder holding fixtures/upstream-crds)"
+  CURRENT_DAEMON=kube-apiserver
+  # Server-side apply: the Prometheus CRD is too large for the last-applied annotation.
+  names=$(kc apply --server-side --force-conflicts -o name "${args[@]}") ||
+    fail "applying the CRDs from $dir"
+  # shellcheck disable=SC2086 # one argument per CRD name
+  kc wait --for condition=established --timeout="${READY_TIMEOUT}s" $names >&2 ||
+    fail "waiting for the CRDs to be established"
+  log "CRDs established: $(printf '%s\n' "$names" | sed 's|.*/||' | paste -sd' ')"
+}
+
+wait_cluster_ready() {
+  CURRENT_DAEMON=kube-controller-manager
+  wait_for "the default ServiceAccount" "$READY_TIMEOUT" kc -n default get serviceaccount default
+  log "default namespace and ServiceAccount present"
+  CURRENT_DAEMON=kwok
+  wait_for "kwok nodes Ready" "$READY_TIMEOUT" nodes_ready
+  log "nodes Ready: ${NODES[*]}"
+}
+
+nodes_ready() {
+  local n
+  for n in "${NODES[@]}"; do
+    [[ $(kc get node "$n" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}') == True ]] || return 1
+  done
+}
+
+write_env() {
+  {
+    printf '# Written by tests/cluster/up.sh; shell-sourceable (set -a; . env; set +a).\n'
+    local kv
+    for kv in \
+      "STATE_DIR=$STATE" \
+      "KUBECONFIG=$STATE/kubeconfig" \
+      "KUBE_CONTEXT=$CONTEXT" \
+      "APISERVER_URL=https://127.0.0.1:$API_PORT" \
+      "APISERVER_PORT=$API_PORT" \
+      "CA_FILE=$PKI/ca.crt" \
+      "ADMIN_CERT_FILE=$PKI/admin.crt" \
+      "ADMIN_KEY_FILE=$PKI/admin.key" \
+      "TESTER_KUBECONFIG=$STATE/tester.kubeconfig" \
+      "TESTER_TOKEN_FILE=$STATE/tester.token" \
+      "TESTER_USER=tester" \
+      "TESTER_GROUP=testers" \
+      "ETCD_URL=http://127.0.0.1:$ETCD_PORT" \
+      "ETCD_CLIENT_PORT=$ETCD_PORT" \
+      "ETCD_PEER_PORT=$ETCD_PEER_PORT" \
+      "CONTROLLER_MANAGER_PORT=$KCM_PORT" \
+      "SCHEDULER_PORT=$SCHED_PORT" \
+      "KWOK_NODES=${NODES[*]}" \
+      "BIN_DIR=$BIN" \
+      "LOG_DIR=$LOGS"; do
+      printf '%s=%q\n' "${kv%%=*}" "${kv#*=}"
+    done
+  } >"$STATE/env"
+}
+
+main() {
+  [[ $# -eq 1 && -n $1 ]] || { echo "usage: $0 STATE_DIR" >&2; exit 2; }
+  local tool
+  for tool in kubectl openssl curl python3 setsid; do
+    command -v "$tool" >/dev/null || { echo "up.sh: $tool not found in PATH" >&2; exit 1; }
+  done
+  STATE=$(realpath -m "$1")
+  PKI=$STATE/pki LOGS=$STATE/logs PIDS=$STATE/pids
+  if already_running; then
+    log "a healthy cluster is already running in $STATE (KUBECONFIG=$STATE/kubeconfig)"
+    SUCCEEDED=1
+    return 0
+  fi
+  trap on_exit EXIT
+  trap 'exit 130' INT TERM
+  log "starting a test cluster in $STATE"
+  BIN=$("$SCRIPT_DIR/build-binaries.sh") || fail "building the control plane binaries"
+  log "binaries: $BIN"
+  prepare_state_dir
+  pick_ports
+  make_pki
+  write_kubeconfigs
+  start_etcd
+  start_apiserver
+  start_controllers
+  create_nodes
+  start_kwok
+  install_crds
+  wait_cluster_ready
+  write_env
+  SUCCEEDED=1
+  log "cluster ready: export KUBECONFIG=$STATE/kubeconfig (context $CONTEXT); stop with $SCRIPT_DIR/down.sh $STATE"
+}
+
+main "$@"

@@ -1,0 +1,119 @@
+#include "tests/support/cluster.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "core/client/config.h"
+#include "core/util/files.h"
+
+extern char** environ;
+
+namespace kapp::test {
+
+std::string cluster_dir() { return KAPP_TEST_CLUSTER_DIR; }
+std::string admin_kubeconfig() { return cluster_dir() + "/kubeconfig"; }
+std::string tester_kubeconfig() { return cluster_dir() + "/tester.kubeconfig"; }
+
+client::Client& admin() {
+  static auto client = client::Client::connect(client::load_config({.kubeconfig = admin_kubeconfig()}));
+  return *client;
+}
+
+namespace {
+std::string random_suffix() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  static const char* alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string s;
+  for (int i = 0; i < 6; ++i) s += alphabet[rng() % 36];
+  return s;
+}
+
+std::string slurp_and_remove(const std::string& path) {
+  auto content = util::read_file_if_exists(path).value_or("");
+  std::filesystem::remove(path);
+  return content;
+}
+}  // namespace
+
+TestNamespace::TestNamespace() : name_("t-" + random_suffix()) {
+  admin().create(client::resources::kNamespace, "", {{"apiVersion", "v1"}, {"kind", "Namespace"},
+                                                     {"metadata", {{"name", name_}, {"labels", {{"kubectl-app.io/test", "true"}}}}}});
+}
+
+TestNamespace::~TestNamespace() {
+  try {
+    admin().remove(client::resources::kNamespace, "", name_);
+  } catch (...) {
+    // The cluster goes away at the end of the run anyway.
+  }
+}
+
+CommandResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+  const auto dir = std::filesystem::temp_directory_path();
+  const auto base = (dir / ("kapp-test-" + random_suffix())).string();
+  const auto out_path = base + ".out", err_path = base + ".err";
+
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    if (!env.count(entry.substr(0, entry.find('=')))) env_strings.push_back(entry);
+  }
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp, args;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_copy = argv;
+  for (auto& a : argv_copy) args.push_back(a.data());
+  args.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  CommandResult result;
+  if (rc != 0) {
+    result.err = "cannot run " + argv[0];
+    return result;
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = slurp_and_remove(out_path);
+  result.err = slurp_and_remove(err_path);
+  return result;
+}
+
+CommandResult kubectl_app(std::vector<std::string> args, const std::map<std::string, std::string>& env) {
+  args.insert(args.begin(), KAPP_BINARY);
+  auto full_env = env;
+  full_env.emplace("KUBECONFIG", admin_kubeconfig());
+  return run(args, full_env);
+}
+
+CommandResult kubectl(std::vector<std::string> args) {
+  args.insert(args.begin(), {"kubectl", "--kubeconfig", admin_kubeconfig()});
+  return run(args);
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (condition()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+}  // namespace kapp::test

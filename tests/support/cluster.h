@@ -1,0 +1,49 @@
+// What integration tests share: the real control plane brought up by tests/cluster/up.sh
+// (the ctest fixture `cluster`), a namespace per test, and the real binaries to drive.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/client/client.h"
+
+namespace kapp::test {
+
+std::string cluster_dir();
+std::string admin_kubeconfig();
+std::string tester_kubeconfig();  // a token user with no RBAC grants
+client::Client& admin();
+
+// A namespace of its own for one test; deleted (without waiting) when the test ends.
+class TestNamespace {
+ public:
+  TestNamespace();
+  ~TestNamespace();
+  TestNamespace(const TestNamespace&) = delete;
+  TestNamespace& operator=(const TestNamespace&) = delete;
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a program to completion with the given extra environment; stdin is /dev/null.
+CommandResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+// The kubectl-app binary under test, against the admin kubeconfig unless args say otherwise.
+CommandResult kubectl_app(std::vector<std::string> args, const std::map<std::string, std::string>& env = {});
+// The real kubectl, as an independent client.
+CommandResult kubectl(std::vector<std::string> args);
+
+// Polls `condition` until it holds or `timeout` passes: waiting on a condition, not a sleep.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+}  // namespace kapp::test
