@@ -17,7 +17,8 @@ std::mutex g_mutex;
 std::string timestamp() {
   const auto now = std::chrono::system_clock::now();
   const auto t = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];
@@ -58,7 +59,8 @@ std::string redact_header(std::string_view header) {
     auto value = header.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     const auto space = value.find(' ');
-    const auto scheme = space == std::string_view::npos ? std::string_view() : value.substr(0, space);
+    const auto scheme =
+        space == std::string_view::npos ? std::string_view() : value.substr(0, space);
     return std::string(header.substr(0, colon)) + ": " + std::string(scheme) +
            (scheme.empty() ? "" : " ") + "<masked>";
   }

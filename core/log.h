@@ -18,7 +18,8 @@ inline bool enabled(int level) { return verbosity() >= level; }
 void info(int level, std::string_view message);
 void error(std::string_view message);
 
-// Replaces the credentials in an HTTP header line ("Authorization: Bearer abc" -> "Bearer <masked>").
+// Replaces the credentials in an HTTP header line ("Authorization: Bearer abc" -> "Bearer
+// <masked>").
 std::string redact_header(std::string_view header);
 
 }  // namespace kapp::log

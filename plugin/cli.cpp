@@ -15,28 +15,30 @@ cxxopts::Options new_options(const std::string& usage, const std::string& descri
   cxxopts::Options options("kubectl app " + usage, description);
   options.custom_help("[flags]");
   options.positional_help("");
-  options.add_options("Global")
-      ("kubeconfig", "Path to the kubeconfig file", cxxopts::value<std::string>())
-      ("context", "The kubeconfig context to use", cxxopts::value<std::string>())
-      ("cluster", "The kubeconfig cluster to use", cxxopts::value<std::string>())
-      ("user", "The kubeconfig user to use", cxxopts::value<std::string>())
-      ("n,namespace", "The namespace scope for this request", cxxopts::value<std::string>())
-      ("request-timeout", "How long to wait for a single server request (0: the default, 60s)",
-       cxxopts::value<std::string>())
-      ("v", "Log level: 6 logs requests, 7 their headers, 8 their bodies (secrets always redacted)",
-       cxxopts::value<int>()->default_value("0"))
-      ("color", "Colour output: always, auto or never", cxxopts::value<std::string>()->default_value("auto"))
-      ("h,help", "Show help for this command");
+  options.add_options("Global")("kubeconfig", "Path to the kubeconfig file",
+                                cxxopts::value<std::string>())(
+      "context", "The kubeconfig context to use", cxxopts::value<std::string>())(
+      "cluster", "The kubeconfig cluster to use", cxxopts::value<std::string>())(
+      "user", "The kubeconfig user to use", cxxopts::value<std::string>())(
+      "n,namespace", "The namespace scope for this request", cxxopts::value<std::string>())(
+      "request-timeout", "How long to wait for a single server request (0: the default, 60s)",
+      cxxopts::value<std::string>())(
+      "v", "Log level: 6 logs requests, 7 their headers, 8 their bodies (secrets always redacted)",
+      cxxopts::value<int>()->default_value("0"))(
+      "color", "Colour output: always, auto or never",
+      cxxopts::value<std::string>()->default_value("auto"))("h,help", "Show help for this command");
   return options;
 }
 
 void add_output_flag(cxxopts::Options& options, const std::string& formats) {
-  options.add_options()("o,output", "Output format: " + formats, cxxopts::value<std::string>()->default_value(""));
+  options.add_options()("o,output", "Output format: " + formats,
+                        cxxopts::value<std::string>()->default_value(""));
 }
 
 void add_dry_run_flag(cxxopts::Options& options) {
-  options.add_options()("dry-run", "none, client (print only) or server (validated by the server, not persisted)",
-                        cxxopts::value<std::string>()->default_value("none")->implicit_value("client"));
+  options.add_options()(
+      "dry-run", "none, client (print only) or server (validated by the server, not persisted)",
+      cxxopts::value<std::string>()->default_value("none")->implicit_value("client"));
 }
 
 cxxopts::ParseResult parse(cxxopts::Options& options, const Args& args) {
@@ -67,9 +69,11 @@ DryRun dry_run(const cxxopts::ParseResult& parsed) {
 }
 
 Session::Session(const cxxopts::ParseResult& parsed) {
-  auto flag = [&](const char* name) { return parsed.count(name) ? parsed[name].as<std::string>() : std::string(); };
-  overrides_ = {flag("kubeconfig"), flag("context"), flag("cluster"), flag("user"), flag("namespace"),
-                flag("request-timeout")};
+  auto flag = [&](const char* name) {
+    return parsed.count(name) ? parsed[name].as<std::string>() : std::string();
+  };
+  overrides_ = {flag("kubeconfig"), flag("context"),   flag("cluster"),
+                flag("user"),       flag("namespace"), flag("request-timeout")};
   all_namespaces_ = parsed.count("all-namespaces") > 0 && parsed["all-namespaces"].as<bool>();
 }
 
@@ -85,7 +89,9 @@ client::Client& Session::client() {
 
 std::string Session::namespace_name() { return config().namespace_name; }
 
-std::string output_format(const cxxopts::ParseResult& parsed) { return parsed["output"].as<std::string>(); }
+std::string output_format(const cxxopts::ParseResult& parsed) {
+  return parsed["output"].as<std::string>();
+}
 
 std::string object_ref(const json& object) {
   const auto api_version = object.value("apiVersion", "");
@@ -98,12 +104,17 @@ std::string object_ref(const json& object) {
 
 void print_objects(const std::vector<json>& objects, const std::string& format) {
   if (format == "yaml") {
-    for (std::size_t i = 0; i < objects.size(); ++i) std::cout << (i ? "---\n" : "") << yaml::dump(objects[i]);
+    for (std::size_t i = 0; i < objects.size(); ++i)
+      std::cout << (i ? "---\n" : "") << yaml::dump(objects[i]);
   } else if (format == "json") {
     if (objects.size() == 1) {
       std::cout << objects[0].dump(4) << "\n";
     } else {
-      std::cout << json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}, {"metadata", json::object()}}.dump(4)
+      std::cout << json{{"apiVersion", "v1"},
+                        {"kind", "List"},
+                        {"items", objects},
+                        {"metadata", json::object()}}
+                       .dump(4)
                 << "\n";
     }
   } else if (format == "name") {

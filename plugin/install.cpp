@@ -7,8 +7,10 @@
 namespace kapp::cli {
 
 int run_install(const Args& args) {
-  auto options = new_options("install", "Install the kubectl-app CustomResourceDefinitions and wait until they are "
-                                        "established. With --dry-run=client -o yaml, print them.");
+  auto options =
+      new_options("install",
+                  "Install the kubectl-app CustomResourceDefinitions and wait until they are "
+                  "established. With --dry-run=client -o yaml, print them.");
   add_output_flag(options, "yaml, json or name");
   add_dry_run_flag(options);
   options.add_options()("timeout", "How long to wait for the CRDs to be established",
@@ -25,7 +27,8 @@ int run_install(const Args& args) {
   const bool quiet = !format.empty();
   const auto applied = crds::install(
       session.client(),
-      {.dry_run = mode == DryRun::Server, .timeout = client::parse_duration(parsed["timeout"].as<std::string>(), "--timeout")},
+      {.dry_run = mode == DryRun::Server,
+       .timeout = client::parse_duration(parsed["timeout"].as<std::string>(), "--timeout")},
       [&](const std::string& line) {
         if (!quiet) std::cout << line << "\n";
       });

@@ -19,25 +19,29 @@ struct Verb {
 };
 
 const Verb kVerbs[] = {
-    {"install", "Install the kubectl-app CustomResourceDefinitions and wait until they are established",
+    {"install",
+     "Install the kubectl-app CustomResourceDefinitions and wait until they are established",
      kapp::cli::run_install},
-    {"uninstall", "Remove the CustomResourceDefinitions (refuses while objects exist, unless --force)",
+    {"uninstall",
+     "Remove the CustomResourceDefinitions (refuses while objects exist, unless --force)",
      kapp::cli::run_uninstall},
-    {"version", "Print the client version, and the server's when reachable", kapp::cli::run_version},
+    {"version", "Print the client version, and the server's when reachable",
+     kapp::cli::run_version},
 };
 
 void print_usage() {
-  std::cout << "kubectl app manages applications made of components, their links, and coin flips.\n\n"
-               "Usage:\n  kubectl app VERB [flags]\n\nVerbs:\n";
+  std::cout
+      << "kubectl app manages applications made of components, their links, and coin flips.\n\n"
+         "Usage:\n  kubectl app VERB [flags]\n\nVerbs:\n";
   for (const auto& verb : kVerbs) std::printf("  %-14s %s\n", verb.name, verb.summary);
   std::cout << "\nUse \"kubectl app VERB --help\" for more about a verb.\n";
 }
 
 // Global flags may come before the verb (kubectl app -n demo get); skip them and their values.
 std::size_t find_verb(const Args& args) {
-  static const std::set<std::string> with_value = {"--kubeconfig", "--context", "--cluster", "--user", "-n",
-                                                   "--namespace", "--request-timeout", "-v", "--v", "--color", "-o",
-                                                   "--output"};
+  static const std::set<std::string> with_value = {
+      "--kubeconfig",      "--context", "--cluster", "--user",  "-n", "--namespace",
+      "--request-timeout", "-v",        "--v",       "--color", "-o", "--output"};
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i].empty() || args[i][0] != '-') return i;
     if (with_value.count(args[i])) ++i;
@@ -78,7 +82,8 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << "\n";
     return e.exit_code();
   } catch (const std::exception& e) {
-    std::cerr << "error: unexpected failure: " << e.what() << "; please report it with the command you ran\n";
+    std::cerr << "error: unexpected failure: " << e.what()
+              << "; please report it with the command you ran\n";
     return 1;
   }
 }

@@ -8,8 +8,10 @@
 namespace kapp::cli {
 
 int run_version(const Args& args) {
-  auto options = new_options("version", "Print the client version, and the server's when reachable.");
-  options.add_options()("client", "Print only the client version", cxxopts::value<bool>()->default_value("false"));
+  auto options =
+      new_options("version", "Print the client version, and the server's when reachable.");
+  options.add_options()("client", "Print only the client version",
+                        cxxopts::value<bool>()->default_value("false"));
   add_output_flag(options, "yaml or json");
   const auto parsed = parse(options, args);
   const auto format = output_format(parsed);
@@ -17,7 +19,8 @@ int run_version(const Args& args) {
     throw UsageError("--output must be yaml or json for version");
   }
 
-  nlohmann::json out = {{"clientVersion", {{"gitVersion", "v" KAPP_VERSION}, {"platform", "linux/amd64"}}}};
+  nlohmann::json out = {
+      {"clientVersion", {{"gitVersion", "v" KAPP_VERSION}, {"platform", "linux/amd64"}}}};
   std::string server_error;
   if (!parsed["client"].as<bool>()) {
     try {
@@ -34,10 +37,12 @@ int run_version(const Args& args) {
   } else {
     std::cout << "Client Version: v" KAPP_VERSION "\n";
     if (out.contains("serverVersion")) {
-      std::cout << "Server Version: " << out["serverVersion"].value("gitVersion", "unknown") << "\n";
+      std::cout << "Server Version: " << out["serverVersion"].value("gitVersion", "unknown")
+                << "\n";
     }
   }
-  if (!server_error.empty()) std::cerr << "warning: server version unavailable: " << server_error << "\n";
+  if (!server_error.empty())
+    std::cerr << "warning: server version unavailable: " << server_error << "\n";
   return 0;
 }
 

@@ -41,7 +41,9 @@ std::string hint_for(int code) {
   }
 }
 
-bool retryable(int code) { return code == 429 || code == 500 || code == 502 || code == 503 || code == 504; }
+bool retryable(int code) {
+  return code == 429 || code == 500 || code == 502 || code == 503 || code == 504;
+}
 
 }  // namespace
 
@@ -54,7 +56,8 @@ std::string query_string(std::initializer_list<std::pair<std::string, std::strin
   return q;
 }
 
-void throw_api_error(const HttpResponse& response, const std::string& method, const std::string& path) {
+void throw_api_error(const HttpResponse& response, const std::string& method,
+                     const std::string& path) {
   const int code = static_cast<int>(response.status);
   std::string reason, message;
   std::vector<StatusCause> causes;
@@ -64,11 +67,16 @@ void throw_api_error(const HttpResponse& response, const std::string& method, co
     message = status.value("message", "");
     if (status.contains("details") && status["details"].is_object()) {
       for (const auto& cause : status["details"].value("causes", json::array())) {
-        causes.push_back({cause.value("reason", ""), cause.value("field", ""), cause.value("message", "")});
+        causes.push_back(
+            {cause.value("reason", ""), cause.value("field", ""), cause.value("message", "")});
       }
     }
   }
-  if (reason.empty()) reason = code == 404 ? "NotFound" : code == 401 ? "Unauthorized" : code == 403 ? "Forbidden" : "Unknown";
+  if (reason.empty())
+    reason = code == 404   ? "NotFound"
+             : code == 401 ? "Unauthorized"
+             : code == 403 ? "Forbidden"
+                           : "Unknown";
   if (message.empty()) {
     auto body = response.body.substr(0, 200);
     std::replace(body.begin(), body.end(), '\n', ' ');
@@ -79,8 +87,8 @@ void throw_api_error(const HttpResponse& response, const std::string& method, co
   if (auto it = response.headers.find("retry-after"); it != response.headers.end()) {
     retry_after = std::atoi(it->second.c_str());
   }
-  throw ApiError(code, reason, "Error from server (" + reason + "): " + message + hint_for(code), causes,
-                 retry_after);
+  throw ApiError(code, reason, "Error from server (" + reason + "): " + message + hint_for(code),
+                 causes, retry_after);
 }
 
 Client::Client(RestConfig config, std::unique_ptr<Transport> transport)
@@ -99,7 +107,9 @@ void Client::wait_for_rate_limit() {
   std::unique_lock lock(limiter_mutex_);
   for (;;) {
     const auto now = std::chrono::steady_clock::now();
-    tokens_ = std::min<double>(config_.burst, tokens_ + std::chrono::duration<double>(now - last_refill_).count() * config_.qps);
+    tokens_ = std::min<double>(
+        config_.burst,
+        tokens_ + std::chrono::duration<double>(now - last_refill_).count() * config_.qps);
     last_refill_ = now;
     if (tokens_ >= 1) {
       tokens_ -= 1;
@@ -120,30 +130,41 @@ json Client::request(HttpRequest request, bool idempotent) {
       if (response.body.empty()) return json::object();
       auto body = json::parse(response.body, nullptr, false);
       if (body.is_discarded()) {
-        throw Error("the API server sent a response that is not JSON for " + request.method + " " + request.path +
-                    "; is --server pointing at a Kubernetes API server?");
+        throw Error("the API server sent a response that is not JSON for " + request.method + " " +
+                    request.path + "; is --server pointing at a Kubernetes API server?");
       }
       return body;
     }
-    const bool may_retry = attempt < kMaxAttempts && (response.status == 429 || (idempotent && retryable(int(response.status))));
+    const bool may_retry =
+        attempt < kMaxAttempts &&
+        (response.status == 429 || (idempotent && retryable(int(response.status))));
     if (!may_retry) throw_api_error(response, request.method, request.path);
     auto delay = kBaseBackoff * (1 << (attempt - 1));
     if (auto it = response.headers.find("retry-after"); it != response.headers.end()) {
-      delay = std::chrono::seconds(std::clamp(std::atoi(it->second.c_str()), 1, kMaxRetryAfterSeconds));
+      delay =
+          std::chrono::seconds(std::clamp(std::atoi(it->second.c_str()), 1, kMaxRetryAfterSeconds));
     }
-    log::info(4, "retrying " + request.method + " " + request.path + " after " + std::to_string(response.status) +
-                     " in " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count()) + "ms");
+    log::info(4, "retrying " + request.method + " " + request.path + " after " +
+                     std::to_string(response.status) + " in " +
+                     std::to_string(
+                         std::chrono::duration_cast<std::chrono::milliseconds>(delay).count()) +
+                     "ms");
     std::this_thread::sleep_for(delay);
   }
 }
 
-json Client::get_path(const std::string& path) { return request({.method = "GET", .path = path}, true); }
-
-json Client::get(const ResourceType& type, const std::string& ns, const std::string& name) {
-  return request({.method = "GET", .path = type.path(ns, name), .sensitive_body = type.resource == "secrets"}, true);
+json Client::get_path(const std::string& path) {
+  return request({.method = "GET", .path = path}, true);
 }
 
-std::optional<json> Client::get_if_exists(const ResourceType& type, const std::string& ns, const std::string& name) {
+json Client::get(const ResourceType& type, const std::string& ns, const std::string& name) {
+  return request(
+      {.method = "GET", .path = type.path(ns, name), .sensitive_body = type.resource == "secrets"},
+      true);
+}
+
+std::optional<json> Client::get_if_exists(const ResourceType& type, const std::string& ns,
+                                          const std::string& name) {
   try {
     return get(type, ns, name);
   } catch (const ApiError& e) {
@@ -156,11 +177,15 @@ json Client::list(const ResourceType& type, const std::string& ns, const ListOpt
   json result;
   std::string continue_token;
   do {
-    const auto query = query_string({{"labelSelector", options.label_selector},
-                                     {"fieldSelector", options.field_selector},
-                                     {"limit", options.limit > 0 ? std::to_string(options.limit) : ""},
-                                     {"continue", continue_token}});
-    auto page = request({.method = "GET", .path = type.path(ns) + query, .sensitive_body = type.resource == "secrets"}, true);
+    const auto query =
+        query_string({{"labelSelector", options.label_selector},
+                      {"fieldSelector", options.field_selector},
+                      {"limit", options.limit > 0 ? std::to_string(options.limit) : ""},
+                      {"continue", continue_token}});
+    auto page = request({.method = "GET",
+                         .path = type.path(ns) + query,
+                         .sensitive_body = type.resource == "secrets"},
+                        true);
     continue_token = page.contains("metadata") ? page["metadata"].value("continue", "") : "";
     if (result.is_null()) {
       result = std::move(page);
@@ -189,28 +214,39 @@ std::string name_of(const json& object) {
 }
 }  // namespace
 
-json Client::create(const ResourceType& type, const std::string& ns, const json& object, const WriteOptions& options) {
-  return request({.method = "POST", .path = type.path(ns) + write_query(options, false), .body = object.dump(),
+json Client::create(const ResourceType& type, const std::string& ns, const json& object,
+                    const WriteOptions& options) {
+  return request({.method = "POST",
+                  .path = type.path(ns) + write_query(options, false),
+                  .body = object.dump(),
                   .content_type = "application/json"},
                  false);
 }
 
 json Client::apply(const ResourceType& type, const json& object, const WriteOptions& options) {
-  return request({.method = "PATCH", .path = type.path(namespace_of(object), name_of(object)) + write_query(options, true),
-                  .body = object.dump(), .content_type = "application/apply-patch+yaml"},
-                 true);
+  return request(
+      {.method = "PATCH",
+       .path = type.path(namespace_of(object), name_of(object)) + write_query(options, true),
+       .body = object.dump(),
+       .content_type = "application/apply-patch+yaml"},
+      true);
 }
 
-json Client::apply_status(const ResourceType& type, const json& object, const WriteOptions& options) {
+json Client::apply_status(const ResourceType& type, const json& object,
+                          const WriteOptions& options) {
   return request({.method = "PATCH",
-                  .path = type.path(namespace_of(object), name_of(object)) + "/status" + write_query(options, true),
-                  .body = object.dump(), .content_type = "application/apply-patch+yaml"},
+                  .path = type.path(namespace_of(object), name_of(object)) + "/status" +
+                          write_query(options, true),
+                  .body = object.dump(),
+                  .content_type = "application/apply-patch+yaml"},
                  true);
 }
 
-json Client::merge_patch(const ResourceType& type, const std::string& ns, const std::string& name, const json& patch,
-                         const WriteOptions& options) {
-  return request({.method = "PATCH", .path = type.path(ns, name) + write_query(options, false), .body = patch.dump(),
+json Client::merge_patch(const ResourceType& type, const std::string& ns, const std::string& name,
+                         const json& patch, const WriteOptions& options) {
+  return request({.method = "PATCH",
+                  .path = type.path(ns, name) + write_query(options, false),
+                  .body = patch.dump(),
                   .content_type = "application/merge-patch+json"},
                  false);
 }
@@ -219,10 +255,14 @@ bool Client::remove(const ResourceType& type, const std::string& ns, const std::
                     const DeleteOptions& options) {
   json body = {{"apiVersion", "v1"}, {"kind", "DeleteOptions"}};
   if (!options.propagation_policy.empty()) body["propagationPolicy"] = options.propagation_policy;
-  if (!options.precondition_uid.empty()) body["preconditions"] = {{"uid", options.precondition_uid}};
+  if (!options.precondition_uid.empty())
+    body["preconditions"] = {{"uid", options.precondition_uid}};
   if (options.dry_run) body["dryRun"] = json::array({"All"});
   try {
-    request({.method = "DELETE", .path = type.path(ns, name), .body = body.dump(), .content_type = "application/json"},
+    request({.method = "DELETE",
+             .path = type.path(ns, name),
+             .body = body.dump(),
+             .content_type = "application/json"},
             true);
     return true;
   } catch (const ApiError& e) {

@@ -44,15 +44,17 @@ class Client {
   const RestConfig& config() const { return config_; }
 
   json get(const ResourceType& type, const std::string& ns, const std::string& name);
-  std::optional<json> get_if_exists(const ResourceType& type, const std::string& ns, const std::string& name);
+  std::optional<json> get_if_exists(const ResourceType& type, const std::string& ns,
+                                    const std::string& name);
   // Follows `continue` until the whole list is read; returns the List with all items.
   json list(const ResourceType& type, const std::string& ns, const ListOptions& options = {});
-  json create(const ResourceType& type, const std::string& ns, const json& object, const WriteOptions& options = {});
+  json create(const ResourceType& type, const std::string& ns, const json& object,
+              const WriteOptions& options = {});
   // Server-side apply (application/apply-patch+yaml; JSON is valid YAML).
   json apply(const ResourceType& type, const json& object, const WriteOptions& options = {});
   json apply_status(const ResourceType& type, const json& object, const WriteOptions& options = {});
-  json merge_patch(const ResourceType& type, const std::string& ns, const std::string& name, const json& patch,
-                   const WriteOptions& options = {});
+  json merge_patch(const ResourceType& type, const std::string& ns, const std::string& name,
+                   const json& patch, const WriteOptions& options = {});
   // Returns false when the object was already gone.
   bool remove(const ResourceType& type, const std::string& ns, const std::string& name,
               const DeleteOptions& options = {});
@@ -74,7 +76,8 @@ class Client {
 };
 
 // Decodes a failed response into an ApiError (a Status body, or whatever the server sent).
-[[noreturn]] void throw_api_error(const HttpResponse& response, const std::string& method, const std::string& path);
+[[noreturn]] void throw_api_error(const HttpResponse& response, const std::string& method,
+                                  const std::string& path);
 
 // "?a=b&c=d" with URL-encoded values; empty values are left out.
 std::string query_string(std::initializer_list<std::pair<std::string, std::string>> params);

@@ -73,7 +73,8 @@ MergedConfig merge(const std::vector<std::string>& files) {
   for (const auto& file : files) {
     const auto doc = yaml::parse(util::read_file(file, "kubeconfig"), file);
     if (doc.is_null()) continue;
-    if (!doc.is_object()) throw ConfigError("kubeconfig \"" + file + "\" is not a YAML mapping; fix the file");
+    if (!doc.is_object())
+      throw ConfigError("kubeconfig \"" + file + "\" is not a YAML mapping; fix the file");
     merge_named(merged.clusters, doc.value("clusters", json()), "clusters", "cluster", file);
     merge_named(merged.users, doc.value("users", json()), "users", "user", file);
     merge_named(merged.contexts, doc.value("contexts", json()), "contexts", "context", file);
@@ -88,7 +89,8 @@ MergedConfig merge(const std::vector<std::string>& files) {
 std::string string_field(const json& obj, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return "";
-  if (!it->is_string()) throw ConfigError(std::string("kubeconfig field ") + key + " must be a string; fix the file");
+  if (!it->is_string())
+    throw ConfigError(std::string("kubeconfig field ") + key + " must be a string; fix the file");
   return it->get<std::string>();
 }
 
@@ -121,10 +123,13 @@ ExecConfig parse_exec(const Entry& entry) {
   exec.command = string_field(e, "command");
   exec.install_hint = string_field(e, "installHint");
   exec.provide_cluster_info = e.value("provideClusterInfo", false);
-  if (exec.command.empty()) throw ConfigError("kubeconfig \"" + entry.file + "\": exec has no command; fix the user entry");
+  if (exec.command.empty())
+    throw ConfigError("kubeconfig \"" + entry.file + "\": exec has no command; fix the user entry");
   // A command with a slash but not absolute is relative to the kubeconfig, like kubectl.
-  if (exec.command.find('/') != std::string::npos) exec.command = util::resolve_path(exec.command, entry.file);
-  for (const auto& arg : e.value("args", json::array())) exec.args.push_back(arg.get<std::string>());
+  if (exec.command.find('/') != std::string::npos)
+    exec.command = util::resolve_path(exec.command, entry.file);
+  for (const auto& arg : e.value("args", json::array()))
+    exec.args.push_back(arg.get<std::string>());
   for (const auto& var : e.value("env", json::array())) {
     exec.env.emplace_back(string_field(var, "name"), string_field(var, "value"));
   }
@@ -150,8 +155,9 @@ void apply_user(RestConfig& config, const Entry& user) {
   config.password = string_field(user.value, "password");
   if (user.value.contains("exec") && !user.value["exec"].is_null()) config.exec = parse_exec(user);
   if (user.value.contains("auth-provider")) {
-    throw ConfigError("kubeconfig user uses an auth-provider, which kubectl itself no longer supports; "
-                      "switch the user to an exec credential plugin");
+    throw ConfigError(
+        "kubeconfig user uses an auth-provider, which kubectl itself no longer supports; "
+        "switch the user to an exec credential plugin");
   }
 }
 
@@ -159,8 +165,8 @@ const Entry& find_entry(const std::map<std::string, Entry>& entries, const std::
                         const char* kind, const char* flag) {
   auto it = entries.find(name);
   if (it == entries.end()) {
-    throw ConfigError(std::string(kind) + " \"" + name + "\" not found in kubeconfig; check " + flag +
-                      " or run `kubectl config get-" + kind + "s`");
+    throw ConfigError(std::string(kind) + " \"" + name + "\" not found in kubeconfig; check " +
+                      flag + " or run `kubectl config get-" + kind + "s`");
   }
   return it->second;
 }
@@ -179,13 +185,15 @@ RestConfig from_kubeconfig(const MergedConfig& merged, const ConfigOverrides& ov
     config.context = context_name;
   }
   if (cluster_name.empty()) {
-    throw ConfigError("no context is selected in kubeconfig; run `kubectl config use-context NAME` "
-                      "or pass --context");
+    throw ConfigError(
+        "no context is selected in kubeconfig; run `kubectl config use-context NAME` "
+        "or pass --context");
   }
   apply_cluster(config, find_entry(merged.clusters, cluster_name, "cluster", "--cluster"));
   if (!user_name.empty()) apply_user(config, find_entry(merged.users, user_name, "user", "--user"));
   if (config.server.empty()) {
-    throw ConfigError("cluster \"" + cluster_name + "\" has no server in kubeconfig; set clusters[].cluster.server");
+    throw ConfigError("cluster \"" + cluster_name +
+                      "\" has no server in kubeconfig; set clusters[].cluster.server");
   }
   return config;
 }
@@ -194,11 +202,12 @@ RestConfig in_cluster(const InClusterPaths& paths) {
   const auto host = util::get_env("KUBERNETES_SERVICE_HOST").value_or("");
   const auto port = util::get_env("KUBERNETES_SERVICE_PORT").value_or("443");
   RestConfig config;
-  config.server = "https://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
+  config.server =
+      "https://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
   config.token_file = paths.service_account_dir + "/token";
   if (!util::file_exists(config.token_file)) {
-    throw ConfigError("in-cluster configuration: no service account token at \"" + config.token_file +
-                      "\"; mount the service account or use a kubeconfig");
+    throw ConfigError("in-cluster configuration: no service account token at \"" +
+                      config.token_file + "\"; mount the service account or use a kubeconfig");
   }
   config.ca_pem = util::read_file(paths.service_account_dir + "/ca.crt", "service account CA");
   if (auto ns = util::read_file_if_exists(paths.service_account_dir + "/namespace")) {
@@ -217,7 +226,10 @@ std::chrono::milliseconds parse_duration(const std::string& text, const std::str
   }
   const double value = std::stod(match[1]);
   const std::string unit = match[3];
-  const double ms = unit == "ms" ? value : unit == "m" ? value * 60000 : unit == "h" ? value * 3600000 : value * 1000;
+  const double ms = unit == "ms"  ? value
+                    : unit == "m" ? value * 60000
+                    : unit == "h" ? value * 3600000
+                                  : value * 1000;
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
@@ -227,8 +239,9 @@ RestConfig load_config(const ConfigOverrides& overrides, const InClusterPaths& i
   if (files.empty() && util::get_env("KUBERNETES_SERVICE_HOST")) {
     config = in_cluster(in_cluster_paths);
   } else if (files.empty()) {
-    throw ConfigError("no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config); "
-                      "pass --kubeconfig or set KUBECONFIG");
+    throw ConfigError(
+        "no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config); "
+        "pass --kubeconfig or set KUBECONFIG");
   } else {
     config = from_kubeconfig(merge(files), overrides);
   }

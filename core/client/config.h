@@ -21,7 +21,7 @@ struct ExecConfig {
 };
 
 struct RestConfig {
-  std::string server;  // https://host:port, no trailing slash
+  std::string server;   // https://host:port, no trailing slash
   std::string context;  // the kubeconfig context it came from ("" in-cluster)
   std::string ca_pem;   // empty: the system trust store
   std::string client_cert_pem;

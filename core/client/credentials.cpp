@@ -34,18 +34,21 @@ std::string trim(std::string s) {
 json exec_info(const ExecConfig& exec, const RestConfig& cluster) {
   json spec = {{"interactive", false}};
   if (exec.provide_cluster_info) {
-    json c = {{"server", cluster.server}, {"insecure-skip-tls-verify", cluster.insecure_skip_tls_verify}};
-    if (!cluster.ca_pem.empty()) c["certificate-authority-data"] = util::base64_encode(cluster.ca_pem);
+    json c = {{"server", cluster.server},
+              {"insecure-skip-tls-verify", cluster.insecure_skip_tls_verify}};
+    if (!cluster.ca_pem.empty())
+      c["certificate-authority-data"] = util::base64_encode(cluster.ca_pem);
     if (!cluster.tls_server_name.empty()) c["tls-server-name"] = cluster.tls_server_name;
     spec["cluster"] = c;
   }
-  const auto api_version = exec.api_version.empty() ? "client.authentication.k8s.io/v1" : exec.api_version;
+  const auto api_version =
+      exec.api_version.empty() ? "client.authentication.k8s.io/v1" : exec.api_version;
   return {{"apiVersion", api_version}, {"kind", "ExecCredential"}, {"spec", spec}};
 }
 
 std::string plugin_failed(const ExecConfig& exec, const std::string& what) {
   std::string hint = exec.install_hint.empty() ? "check the exec section of your kubeconfig user"
-                                                : trim(exec.install_hint);
+                                               : trim(exec.install_hint);
   return "exec credential plugin \"" + exec.command + "\" " + what + "; " + hint;
 }
 
@@ -101,8 +104,9 @@ std::string run_capturing(const ExecConfig& exec, const RestConfig& cluster) {
   }
   if (timed_out) throw ConfigError(plugin_failed(exec, "did not answer within 60s"));
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw ConfigError(plugin_failed(exec, "failed with exit code " +
-                                              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1)));
+    throw ConfigError(plugin_failed(
+        exec,
+        "failed with exit code " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1)));
   }
   return output;
 }
@@ -123,18 +127,21 @@ ExecResult run_exec_plugin(const ExecConfig& exec, const RestConfig& cluster) {
   }
   const auto& status = cred["status"];
   ExecResult result;
-  if (auto token = status.value("token", ""); !token.empty()) result.credentials.authorization = "Bearer " + token;
+  if (auto token = status.value("token", ""); !token.empty())
+    result.credentials.authorization = "Bearer " + token;
   result.credentials.cert_pem = status.value("clientCertificateData", "");
   result.credentials.key_pem = status.value("clientKeyData", "");
   if (result.credentials.authorization.empty() && result.credentials.cert_pem.empty()) {
     throw ConfigError(plugin_failed(exec, "returned neither a token nor a client certificate"));
   }
   if (result.credentials.cert_pem.empty() != result.credentials.key_pem.empty()) {
-    throw ConfigError(plugin_failed(exec, "returned a client certificate without its key (or the reverse)"));
+    throw ConfigError(
+        plugin_failed(exec, "returned a client certificate without its key (or the reverse)"));
   }
   if (auto expiry = status.value("expirationTimestamp", ""); !expiry.empty()) {
     result.expires = util::parse_rfc3339(expiry);
-    if (!result.expires) throw ConfigError(plugin_failed(exec, "returned an unreadable expirationTimestamp"));
+    if (!result.expires)
+      throw ConfigError(plugin_failed(exec, "returned an unreadable expirationTimestamp"));
   }
   return result;
 }

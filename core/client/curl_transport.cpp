@@ -50,7 +50,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     // to route error bodies.
     transfer->response.headers.clear();
     const auto space = line.find(' ');
-    if (space != std::string::npos) transfer->response.status = std::strtol(line.c_str() + space + 1, nullptr, 10);
+    if (space != std::string::npos)
+      transfer->response.status = std::strtol(line.c_str() + space + 1, nullptr, 10);
   }
   const auto colon = line.find(':');
   if (colon != std::string::npos) {
@@ -59,7 +60,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     std::string value = line.substr(colon + 1);
     const auto first = value.find_first_not_of(" \t");
     const auto last = value.find_last_not_of(" \t\r\n");
-    transfer->response.headers[name] = first == std::string::npos ? "" : value.substr(first, last - first + 1);
+    transfer->response.headers[name] =
+        first == std::string::npos ? "" : value.substr(first, last - first + 1);
   }
   return size * count;
 }
@@ -160,25 +162,34 @@ class CurlTransport : public Transport {
   Slist build_headers(const HttpRequest& request, const CredentialSet& creds) const {
     curl_slist* list = nullptr;
     list = curl_slist_append(list, ("Accept: " + request.accept).c_str());
-    if (!request.content_type.empty()) list = curl_slist_append(list, ("Content-Type: " + request.content_type).c_str());
-    if (!creds.authorization.empty()) list = curl_slist_append(list, ("Authorization: " + creds.authorization).c_str());
+    if (!request.content_type.empty())
+      list = curl_slist_append(list, ("Content-Type: " + request.content_type).c_str());
+    if (!creds.authorization.empty())
+      list = curl_slist_append(list, ("Authorization: " + creds.authorization).c_str());
     list = curl_slist_append(list, "Expect:");
     return Slist(list);
   }
 
   void log_request(const HttpRequest& request, const curl_slist* headers) const {
     if (!log::enabled(7)) return;
-    for (auto* h = headers; h != nullptr; h = h->next) log::info(7, "Request Header: " + log::redact_header(h->data));
+    for (auto* h = headers; h != nullptr; h = h->next)
+      log::info(7, "Request Header: " + log::redact_header(h->data));
     if (log::enabled(8) && !request.body.empty()) {
-      log::info(8, "Request Body: " + (request.sensitive_body ? std::string("<redacted>") : request.body.substr(0, kLoggedBodyLimit)));
+      log::info(8, "Request Body: " + (request.sensitive_body
+                                           ? std::string("<redacted>")
+                                           : request.body.substr(0, kLoggedBodyLimit)));
     }
   }
 
-  void log_response(const HttpRequest& request, const HttpResponse& response, double seconds) const {
-    log::info(6, request.method + " " + base_url_ + request.path + " " + std::to_string(response.status) +
-                     " in " + std::to_string(static_cast<long>(seconds * 1000)) + " milliseconds");
+  void log_response(const HttpRequest& request, const HttpResponse& response,
+                    double seconds) const {
+    log::info(6, request.method + " " + base_url_ + request.path + " " +
+                     std::to_string(response.status) + " in " +
+                     std::to_string(static_cast<long>(seconds * 1000)) + " milliseconds");
     if (log::enabled(8) && !response.body.empty()) {
-      log::info(8, "Response Body: " + (request.sensitive_body ? std::string("<redacted>") : response.body.substr(0, kLoggedBodyLimit)));
+      log::info(8, "Response Body: " + (request.sensitive_body
+                                            ? std::string("<redacted>")
+                                            : response.body.substr(0, kLoggedBodyLimit)));
     }
   }
 
@@ -189,19 +200,23 @@ class CurlTransport : public Transport {
       case CURLE_COULDNT_CONNECT:
       case CURLE_COULDNT_RESOLVE_HOST:
       case CURLE_COULDNT_RESOLVE_PROXY:
-        throw TransportError("cannot reach the API server at " + config_.server + " (" + what +
-                             "); check that the cluster is running and the kubeconfig context is right");
+        throw TransportError(
+            "cannot reach the API server at " + config_.server + " (" + what +
+            "); check that the cluster is running and the kubeconfig context is right");
       case CURLE_PEER_FAILED_VERIFICATION:
       case CURLE_SSL_CACERT_BADFILE:
-        throw TransportError("TLS verification of the API server at " + config_.server + " failed (" + what +
+        throw TransportError("TLS verification of the API server at " + config_.server +
+                             " failed (" + what +
                              "); check certificate-authority in the kubeconfig");
       case CURLE_SSL_CERTPROBLEM:
       case CURLE_SSL_CONNECT_ERROR:
-        throw TransportError("TLS handshake with the API server at " + config_.server + " failed (" + what +
-                             "); check the client certificate, key and certificate-authority in the kubeconfig");
+        throw TransportError(
+            "TLS handshake with the API server at " + config_.server + " failed (" + what +
+            "); check the client certificate, key and certificate-authority in the kubeconfig");
       case CURLE_OPERATION_TIMEDOUT:
-        throw TransportError(request.method + " " + config_.server + request.path + " timed out after " +
-                                 std::to_string(timeout.count()) + "ms; retry, or raise --request-timeout",
+        throw TransportError(request.method + " " + config_.server + request.path +
+                                 " timed out after " + std::to_string(timeout.count()) +
+                                 "ms; retry, or raise --request-timeout",
                              true);
       case CURLE_ABORTED_BY_CALLBACK:
         throw TransportError("request cancelled");
@@ -214,7 +229,8 @@ class CurlTransport : public Transport {
   HttpResponse perform(const HttpRequest& request, const DataCallback* on_data) {
     auto response = perform_once(request, on_data);
     // An expired exec credential or a rotated token file earns one fresh attempt.
-    if (response.status == 401 && credentials_.invalidate()) response = perform_once(request, on_data);
+    if (response.status == 401 && credentials_.invalidate())
+      response = perform_once(request, on_data);
     return response;
   }
 
@@ -237,9 +253,11 @@ class CurlTransport : public Transport {
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH") {
       curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
     }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "kubectl-app/" KAPP_VERSION);
@@ -247,7 +265,8 @@ class CurlTransport : public Transport {
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
-    if (timeout.count() > 0) curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+    if (timeout.count() > 0)
+      curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
@@ -261,7 +280,8 @@ class CurlTransport : public Transport {
       connect_to.reset(curl_slist_append(nullptr, connect_to_.c_str()));
       curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to.get());
     }
-    if (!config_.proxy_url.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, config_.proxy_url.c_str());
+    if (!config_.proxy_url.empty())
+      curl_easy_setopt(curl, CURLOPT_PROXY, config_.proxy_url.c_str());
     configure_tls(curl, creds);
     log_request(request, headers.get());
 

@@ -12,8 +12,8 @@ std::string ResourceType::path(const std::string& ns, const std::string& name) c
 
 namespace resources {
 const ResourceType kNamespace{"", "v1", "namespaces", "Namespace", false};
-const ResourceType kCustomResourceDefinition{"apiextensions.k8s.io", "v1", "customresourcedefinitions",
-                                             "CustomResourceDefinition", false};
+const ResourceType kCustomResourceDefinition{
+    "apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false};
 }  // namespace resources
 
 }  // namespace kapp::client

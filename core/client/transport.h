@@ -20,8 +20,8 @@ struct HttpRequest {
   std::string body;
   std::string content_type;
   std::string accept = "application/json";
-  std::chrono::milliseconds timeout{0};  // 0: none (streams) or the transport's default
-  bool sensitive_body = false;           // never log the response body (Secrets)
+  std::chrono::milliseconds timeout{0};       // 0: none (streams) or the transport's default
+  bool sensitive_body = false;                // never log the response body (Secrets)
   const std::atomic<bool>* cancel = nullptr;  // set to true to abort a request or stream
 };
 

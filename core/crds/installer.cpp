@@ -39,7 +39,8 @@ bool wait_until(std::chrono::milliseconds timeout, Check check) {
 std::vector<json> definitions() {
   std::vector<json> out;
   for (const auto& file : embedded_files()) {
-    for (auto& doc : yaml::parse_all(std::string(file.content), std::string(file.name))) out.push_back(std::move(doc));
+    for (auto& doc : yaml::parse_all(std::string(file.content), std::string(file.name)))
+      out.push_back(std::move(doc));
   }
   return out;
 }
@@ -50,10 +51,12 @@ client::ResourceType served_type(const json& crd) {
   for (const auto& v : spec["versions"]) {
     if (v.value("storage", false)) version = v["name"];
   }
-  return {spec["group"], version, spec["names"]["plural"], spec["names"]["kind"], spec["scope"] == "Namespaced"};
+  return {spec["group"], version, spec["names"]["plural"], spec["names"]["kind"],
+          spec["scope"] == "Namespaced"};
 }
 
-std::vector<json> install(client::Client& client, const InstallOptions& options, const Progress& progress) {
+std::vector<json> install(client::Client& client, const InstallOptions& options,
+                          const Progress& progress) {
   const auto& type = client::resources::kCustomResourceDefinition;
   std::vector<json> applied;
   // We own our CRDs, so apply forcefully: an older kubectl-app's fields are ours to replace.
@@ -65,10 +68,12 @@ std::vector<json> install(client::Client& client, const InstallOptions& options,
   if (options.dry_run) return applied;
   for (const auto& crd : applied) {
     const auto name = name_of(crd);
-    const bool ok = wait_until(options.timeout, [&] { return established(client.get(type, "", name)); });
+    const bool ok =
+        wait_until(options.timeout, [&] { return established(client.get(type, "", name)); });
     if (!ok) {
       throw Error("CustomResourceDefinition " + name + " was not Established within " +
-                  std::to_string(options.timeout.count() / 1000) + "s; check `kubectl describe crd " + name + "`");
+                  std::to_string(options.timeout.count() / 1000) +
+                  "s; check `kubectl describe crd " + name + "`");
     }
     progress("customresourcedefinition.apiextensions.k8s.io/" + name + " condition met");
   }
@@ -83,11 +88,13 @@ void uninstall(client::Client& client, const UninstallOptions& options, const Pr
     if (!client.get_if_exists(type, "", name)) continue;
     present.push_back(name);
     if (options.force) continue;
-    const auto items = client.request({.method = "GET", .path = served_type(crd).path() + "?limit=1"}, true)["items"];
+    const auto items = client.request(
+        {.method = "GET", .path = served_type(crd).path() + "?limit=1"}, true)["items"];
     if (!items.empty()) {
       const auto& meta = items[0]["metadata"];
-      throw Error("refusing to uninstall: " + served_type(crd).qualified() + " objects still exist (e.g. " +
-                  meta.value("namespace", "") + "/" + meta.value("name", "") +
+      throw Error("refusing to uninstall: " + served_type(crd).qualified() +
+                  " objects still exist (e.g. " + meta.value("namespace", "") + "/" +
+                  meta.value("name", "") +
                   "); delete them first, or pass --force to delete them with their definitions");
     }
   }
@@ -100,8 +107,8 @@ void uninstall(client::Client& client, const UninstallOptions& options, const Pr
   for (const auto& name : present) {
     if (!wait_until(options.timeout, [&] { return !client.get_if_exists(type, "", name); })) {
       throw Error("CustomResourceDefinition " + name + " is still terminating after " +
-                  std::to_string(options.timeout.count() / 1000) + "s; check its finalizers with `kubectl get crd " +
-                  name + " -o yaml`");
+                  std::to_string(options.timeout.count() / 1000) +
+                  "s; check its finalizers with `kubectl get crd " + name + " -o yaml`");
     }
   }
 }

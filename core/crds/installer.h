@@ -23,7 +23,8 @@ struct InstallOptions {
 };
 
 // Server-side applies every CRD and waits until each is Established. Returns the applied objects.
-std::vector<nlohmann::json> install(client::Client& client, const InstallOptions& options, const Progress& progress);
+std::vector<nlohmann::json> install(client::Client& client, const InstallOptions& options,
+                                    const Progress& progress);
 
 struct UninstallOptions {
   bool force = false;  // delete even while objects of our kinds exist (they go with their CRD)

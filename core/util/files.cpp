@@ -19,7 +19,8 @@ std::optional<std::string> read_file_if_exists(const std::string& path) {
 
 std::string read_file(const std::string& path, const std::string& what) {
   auto content = read_file_if_exists(path);
-  if (!content) throw Error("cannot read " + what + " \"" + path + "\"; check that it exists and is readable");
+  if (!content)
+    throw Error("cannot read " + what + " \"" + path + "\"; check that it exists and is readable");
   return *content;
 }
 

@@ -8,7 +8,8 @@ namespace kapp::util {
 
 std::optional<Clock::time_point> parse_rfc3339(const std::string& text) {
   static const std::regex re(
-      "(\\d{4})-(\\d{2})-(\\d{2})[Tt ](\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?([Zz]|([+-])(\\d{2}):(\\d{2}))");
+      "(\\d{4})-(\\d{2})-(\\d{2})[Tt "
+      "](\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?([Zz]|([+-])(\\d{2}):(\\d{2}))");
   std::smatch m;
   if (!std::regex_match(text, m, re)) return std::nullopt;
   std::tm tm{};

@@ -18,8 +18,9 @@ log() { printf 'down: %s\n' "$*" >&2; }
 # The pid still belongs to a daemon of this cluster (every daemon's command
 # line names a path in STATE_DIR), not to an unrelated process that reused it.
 ours() {
-  local pid=$1 state=$2
-  [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$state/"
+  local pid=$1 state=$2 cmdline
+  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
+  [[ $cmdline == *"$state/"* ]]
 }
 
 # TERM, then KILL after the deadline.

@@ -25,6 +25,7 @@ START_US=${EPOCHREALTIME//[!0-9]/}
 STATE='' BIN='' PKI='' LOGS='' PIDS=''
 ETCD_PORT='' ETCD_PEER_PORT='' API_PORT='' KCM_PORT='' SCHED_PORT=''
 CURRENT_DAEMON=''   # whose log to show if a step fails
+CRD_ARGS=()         # -f FILE for each upstream CRD
 SUCCEEDED=0
 
 log() {
@@ -41,6 +42,10 @@ fail() {
     printf '%s\n' "---- last 40 lines of $LOGS/$daemon.log ----" >&2
     tail -n 40 "$LOGS/$daemon.log" >&2
     printf '%s\n' "----" >&2
+  fi
+  if [[ $daemon == kube-apiserver && -f $LOGS/readyz.last ]]; then
+    printf '%s\n' "---- failing /readyz checks ----" >&2
+    grep -v '^\[+\]' "$LOGS/readyz.last" >&2 || true
   fi
   exit 1
 }
@@ -75,7 +80,7 @@ wait_for() {
   done
 }
 
-# kubectl as cluster admin; its output goes to stderr to keep stdout clean.
+# kubectl as cluster admin.
 kc() { kubectl --kubeconfig "$STATE/kubeconfig" --request-timeout=20s "$@"; }
 
 api_ready() {
@@ -107,28 +112,42 @@ prepare_state_dir() {
 }
 
 # Free loopback ports, outside the kernel's ephemeral range (32768+) so that
-# outgoing connections of the starting daemons cannot take them first.
+# outgoing connections of the starting daemons cannot take them first. A port
+# is free here when it binds and no other up.sh reserved it in the last 120s
+# (the registry closes the gap between choosing a port and a daemon binding it
+# when several clusters start at once).
 pick_ports() {
-  # shellcheck disable=SC2046 # word splitting of the five numbers is intended
-  set -- $(python3 - <<'EOF'
-import random, socket
-ports, socks = [], []
-while len(ports) < 5:
-    p = random.randint(20000, 32000)
-    if p in ports:
-        continue
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        s.close()
-        continue
-    socks.append(s)
-    ports.append(p)
+  local ports
+  ports=$(python3 - "${TMPDIR:-/tmp}/kubectl-app-ports-$(id -u)" <<'EOF'
+import fcntl, random, socket, sys, time
+registry, now, ttl = sys.argv[1], time.time(), 120
+with open(registry, "a+") as f:
+    fcntl.flock(f, fcntl.LOCK_EX)
+    f.seek(0)
+    held = {}
+    for line in f:
+        port, _, until = line.partition(" ")
+        if until.strip() and float(until) > now:
+            held[int(port)] = float(until)
+    ports = []
+    while len(ports) < 5:
+        p = random.randint(20000, 32000)
+        if p in ports or p in held:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", p))
+            except OSError:
+                continue
+        ports.append(p)
+    held.update((p, now + ttl) for p in ports)
+    f.seek(0)
+    f.truncate()
+    f.writelines(f"{p} {u}\n" for p, u in held.items())
 print(*ports)
 EOF
-  )
-  ETCD_PORT=$1 ETCD_PEER_PORT=$2 API_PORT=$3 KCM_PORT=$4 SCHED_PORT=$5
+  ) || fail "choosing free ports"
+  read -r ETCD_PORT ETCD_PEER_PORT API_PORT KCM_PORT SCHED_PORT <<<"$ports"
   log "ports: etcd $ETCD_PORT (peer $ETCD_PEER_PORT), apiserver $API_PORT, controller-manager $KCM_PORT, scheduler $SCHED_PORT"
 }
 
@@ -136,12 +155,24 @@ EOF
 
 new_ec_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
 
-# sign NAME SUBJECT EXTENSIONS: key + certificate signed by the cluster CA.
+# new_ca NAME CN: self-signed CA key + certificate.
+new_ca() {
+  local name=$1 cn=$2
+  new_ec_key "$PKI/$name.key"
+  openssl req -new -key "$PKI/$name.key" -subj "/CN=$cn" -out "$PKI/$name.csr" 2>/dev/null
+  openssl x509 -req -in "$PKI/$name.csr" -signkey "$PKI/$name.key" -days 3650 -sha256 \
+    -set_serial "0x$(openssl rand -hex 12)" -out "$PKI/$name.crt" -extfile <(printf '%s\n' \
+      'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature' \
+      'subjectKeyIdentifier=hash') 2>/dev/null
+  rm -f "$PKI/$name.csr"
+}
+
+# sign NAME SUBJECT EXTENSIONS [CA]: key + certificate signed by CA (default: the cluster CA).
 sign() {
-  local name=$1 subj=$2 ext=$3
+  local name=$1 subj=$2 ext=$3 ca=${4:-ca}
   new_ec_key "$PKI/$name.key"
   openssl req -new -key "$PKI/$name.key" -subj "$subj" -out "$PKI/$name.csr" 2>/dev/null
-  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" \
+  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/$ca.crt" -CAkey "$PKI/$ca.key" \
     -set_serial "0x$(openssl rand -hex 12)" -days 365 -sha256 \
     -extfile <(printf '%s\n' "$ext") -out "$PKI/$name.crt" 2>/dev/null
   rm -f "$PKI/$name.csr"
@@ -153,13 +184,7 @@ client_ext() {
 }
 
 make_pki() {
-  new_ec_key "$PKI/ca.key"
-  openssl req -new -key "$PKI/ca.key" -subj "/CN=kubectl-app-test-ca" -out "$PKI/ca.csr" 2>/dev/null
-  openssl x509 -req -in "$PKI/ca.csr" -signkey "$PKI/ca.key" -days 3650 -sha256 \
-    -set_serial "0x$(openssl rand -hex 12)" -out "$PKI/ca.crt" -extfile <(printf '%s\n' \
-      'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature' \
-      'subjectKeyIdentifier=hash') 2>/dev/null
-  rm -f "$PKI/ca.csr"
+  new_ca ca kubectl-app-test-ca
 
   sign apiserver "/CN=kube-apiserver" "$(printf '%s\n' 'basicConstraints=critical,CA:FALSE' \
     'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' \
@@ -169,6 +194,11 @@ make_pki() {
   # The components get the identities their bootstrap RBAC roles are bound to.
   sign kube-controller-manager "/CN=system:kube-controller-manager" "$(client_ext)"
   sign kube-scheduler "/CN=system:kube-scheduler" "$(client_ext)"
+  # Request-header (front proxy) authentication: nothing here proxies, but
+  # without it the controller-manager and scheduler log errors about the
+  # missing requestheader CA forever, and aggregated APIs would not work.
+  new_ca front-proxy-ca kubectl-app-test-front-proxy-ca
+  sign front-proxy-client "/CN=front-proxy-client" "$(client_ext)" front-proxy-ca
 
   # Service account tokens are signed with this pair (RSA: the common choice).
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/sa.key" 2>/dev/null
@@ -248,7 +278,10 @@ start_etcd() {
   log "etcd ready"
 }
 
-etcd_healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$ETCD_PORT/health" | grep -q '"health":"true"'; }
+etcd_healthy() {
+  local health
+  health=$(curl -fsS --max-time 2 "http://127.0.0.1:$ETCD_PORT/health") && [[ $health == *'"health":"true"'* ]]
+}
 
 start_apiserver() {
   # --endpoint-reconciler-type=none: loopback addresses are not valid
@@ -260,6 +293,10 @@ start_apiserver() {
     --cert-dir="$STATE/components/apiserver" \
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
     --client-ca-file="$PKI/ca.crt" --token-auth-file="$PKI/tokens.csv" \
+    --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- \
+    --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
     --authorization-mode=Node,RBAC \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
@@ -329,7 +366,7 @@ status:
 EOF
   done >"$STATE/components/nodes.yaml"
   CURRENT_DAEMON=kube-apiserver
-  kc create -f "$STATE/components/nodes.yaml" >&2 || fail "creating the kwok nodes"
+  kc create -f "$STATE/components/nodes.yaml" >/dev/null || fail "creating the kwok nodes"
 }
 
 start_kwok() {
@@ -354,21 +391,33 @@ crd_dir() {
   printf '%s/fixtures/upstream-crds' "$shared"
 }
 
-install_crds() {
-  local dir f args=() names
+# Resolved before anything starts, so a missing folder fails in a second.
+find_crds() {
+  local dir f
   dir=$(crd_dir)
   for f in "$dir"/*.yaml; do
-    [[ -f $f ]] && args+=(-f "$f")
+    [[ -f $f ]] && CRD_ARGS+=(-f "$f")
   done
-  ((${#args[@]})) || fail "no CRDs found in $dir (set SHARED_DIR to the folder holding fixtures/upstream-crds)"
+  ((${#CRD_ARGS[@]})) || fail "no CRDs found in $dir (set SHARED_DIR to the folder holding fixtures/upstream-crds)"
+}
+
+install_crds() {
+  local names
   CURRENT_DAEMON=kube-apiserver
   # Server-side apply: the Prometheus CRD is too large for the last-applied annotation.
-  names=$(kc apply --server-side --force-conflicts -o name "${args[@]}") ||
-    fail "applying the CRDs from $dir"
+  names=$(kc apply --server-side --force-conflicts -o name "${CRD_ARGS[@]}") ||
+    fail "applying the CRDs"
+  # Polled rather than `kubectl wait`, which errors out on a CRD whose status
+  # has no conditions yet (the usual state right after creation).
   # shellcheck disable=SC2086 # one argument per CRD name
-  kc wait --for condition=established --timeout="${READY_TIMEOUT}s" $names >&2 ||
-    fail "waiting for the CRDs to be established"
+  wait_for "the CRDs to be established" "$READY_TIMEOUT" crds_established $names
   log "CRDs established: $(printf '%s\n' "$names" | sed 's|.*/||' | paste -sd' ')"
+}
+
+crds_established() {
+  local status
+  status=$(kc get "$@" -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Established")].status}{" "}{end}')
+  [[ $(grep -o True <<<"$status" | wc -l) -eq $# ]]
 }
 
 wait_cluster_ready() {
@@ -409,7 +458,7 @@ write_env() {
       "ETCD_PEER_PORT=$ETCD_PEER_PORT" \
       "CONTROLLER_MANAGER_PORT=$KCM_PORT" \
       "SCHEDULER_PORT=$SCHED_PORT" \
-      "KWOK_NODES=${NODES[*]}" \
+      "KWOK_NODES=$(IFS=,; echo "${NODES[*]}")" \
       "BIN_DIR=$BIN" \
       "LOG_DIR=$LOGS"; do
       printf '%s=%q\n' "${kv%%=*}" "${kv#*=}"
@@ -431,8 +480,9 @@ main() {
     return 0
   fi
   trap on_exit EXIT
-  trap 'exit 130' INT TERM
+  trap 'log "interrupted"; exit 130' INT TERM
   log "starting a test cluster in $STATE"
+  find_crds
   BIN=$("$SCRIPT_DIR/build-binaries.sh") || fail "building the control plane binaries"
   log "binaries: $BIN"
   prepare_state_dir

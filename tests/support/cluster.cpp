@@ -21,9 +21,15 @@ namespace kapp::test {
 std::string cluster_dir() { return KAPP_TEST_CLUSTER_DIR; }
 std::string admin_kubeconfig() { return cluster_dir() + "/kubeconfig"; }
 std::string tester_kubeconfig() { return cluster_dir() + "/tester.kubeconfig"; }
+std::string tester_token() {
+  auto token = util::read_file(cluster_dir() + "/tester.token", "tester token");
+  while (!token.empty() && (token.back() == '\n' || token.back() == ' ')) token.pop_back();
+  return token;
+}
 
 client::Client& admin() {
-  static auto client = client::Client::connect(client::load_config({.kubeconfig = admin_kubeconfig()}));
+  static auto client =
+      client::Client::connect(client::load_config({.kubeconfig = admin_kubeconfig()}));
   return *client;
 }
 
@@ -44,8 +50,10 @@ std::string slurp_and_remove(const std::string& path) {
 }  // namespace
 
 TestNamespace::TestNamespace() : name_("t-" + random_suffix()) {
-  admin().create(client::resources::kNamespace, "", {{"apiVersion", "v1"}, {"kind", "Namespace"},
-                                                     {"metadata", {{"name", name_}, {"labels", {{"kubectl-app.io/test", "true"}}}}}});
+  admin().create(client::resources::kNamespace, "",
+                 {{"apiVersion", "v1"},
+                  {"kind", "Namespace"},
+                  {"metadata", {{"name", name_}, {"labels", {{"kubectl-app.io/test", "true"}}}}}});
 }
 
 TestNamespace::~TestNamespace() {
@@ -56,7 +64,8 @@ TestNamespace::~TestNamespace() {
   }
 }
 
-CommandResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+CommandResult run(const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& env) {
   const auto dir = std::filesystem::temp_directory_path();
   const auto base = (dir / ("kapp-test-" + random_suffix())).string();
   const auto out_path = base + ".out", err_path = base + ".err";
@@ -77,8 +86,10 @@ CommandResult run(const std::vector<std::string>& argv, const std::map<std::stri
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
   pid_t pid = 0;
   const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -95,7 +106,8 @@ CommandResult run(const std::vector<std::string>& argv, const std::map<std::stri
   return result;
 }
 
-CommandResult kubectl_app(std::vector<std::string> args, const std::map<std::string, std::string>& env) {
+CommandResult kubectl_app(std::vector<std::string> args,
+                          const std::map<std::string, std::string>& env) {
   args.insert(args.begin(), KAPP_BINARY);
   auto full_env = env;
   full_env.emplace("KUBECONFIG", admin_kubeconfig());

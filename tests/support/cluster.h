@@ -15,6 +15,7 @@ namespace kapp::test {
 std::string cluster_dir();
 std::string admin_kubeconfig();
 std::string tester_kubeconfig();  // a token user with no RBAC grants
+std::string tester_token();
 client::Client& admin();
 
 // A namespace of its own for one test; deleted (without waiting) when the test ends.
@@ -37,13 +38,16 @@ struct CommandResult {
 };
 
 // Runs a program to completion with the given extra environment; stdin is /dev/null.
-CommandResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+CommandResult run(const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& env = {});
 // The kubectl-app binary under test, against the admin kubeconfig unless args say otherwise.
-CommandResult kubectl_app(std::vector<std::string> args, const std::map<std::string, std::string>& env = {});
+CommandResult kubectl_app(std::vector<std::string> args,
+                          const std::map<std::string, std::string>& env = {});
 // The real kubectl, as an independent client.
 CommandResult kubectl(std::vector<std::string> args);
 
 // Polls `condition` until it holds or `timeout` passes: waiting on a condition, not a sleep.
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace kapp::test

@@ -11,7 +11,8 @@ namespace {
 struct KeepLogsOnFailure : Catch::TestEventListenerBase {
   using TestEventListenerBase::TestEventListenerBase;
   void testCaseEnded(const Catch::TestCaseStats& stats) override {
-    if (stats.totals.assertions.failed > 0) std::ofstream(kapp::test::cluster_dir() + "/keep") << "failed\n";
+    if (stats.totals.assertions.failed > 0)
+      std::ofstream(kapp::test::cluster_dir() + "/keep") << "failed\n";
   }
 };
 }  // namespace

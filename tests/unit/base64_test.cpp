@@ -8,7 +8,8 @@ using kapp::util::base64_decode;
 using kapp::util::base64_encode;
 
 TEST_CASE("base64 round-trips every length remainder") {
-  for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
+  for (const std::string& s :
+       std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
     CHECK(base64_decode(base64_encode(s)) == s);
   }
   CHECK(base64_encode("hello") == "aGVsbG8=");

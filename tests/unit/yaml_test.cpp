@@ -33,16 +33,28 @@ TEST_CASE("multi-document streams skip empty documents") {
 }
 
 TEST_CASE("malformed YAML names the source and line") {
-  CHECK_THROWS_WITH(parse("a: 1\nb: [1, 2\n", "app.yaml"), Catch::Contains("app.yaml:") && Catch::Contains("malformed YAML"));
+  CHECK_THROWS_WITH(parse("a: 1\nb: [1, 2\n", "app.yaml"),
+                    Catch::Contains("app.yaml:") && Catch::Contains("malformed YAML"));
 }
 
 TEST_CASE("duplicate keys are rejected with their line") {
-  CHECK_THROWS_WITH(parse("a: 1\nb: 2\na: 3\n", "x.yaml"), Catch::Contains("x.yaml:3") && Catch::Contains("duplicate key \"a\""));
+  CHECK_THROWS_WITH(parse("a: 1\nb: 2\na: 3\n", "x.yaml"),
+                    Catch::Contains("x.yaml:3") && Catch::Contains("duplicate key \"a\""));
 }
 
 TEST_CASE("dumped YAML reads back to the same value") {
-  const json value = {{"name", "shop"},        {"replicas", 2},  {"ratio", 0.5},    {"on", true},
-                      {"version", "1.27"},     {"empty", ""},    {"yes", "yes"},    {"list", {1, "2", nullptr}},
-                      {"nested", {{"k", "v"}}}, {"multi", "a\nb"}, {"block", "line1\nline2\n"}, {"none", nullptr}, {"emptyMap", json::object()}};
+  const json value = {{"name", "shop"},
+                      {"replicas", 2},
+                      {"ratio", 0.5},
+                      {"on", true},
+                      {"version", "1.27"},
+                      {"empty", ""},
+                      {"yes", "yes"},
+                      {"list", {1, "2", nullptr}},
+                      {"nested", {{"k", "v"}}},
+                      {"multi", "a\nb"},
+                      {"block", "line1\nline2\n"},
+                      {"none", nullptr},
+                      {"emptyMap", json::object()}};
   CHECK(parse(dump(value)) == value);
 }
