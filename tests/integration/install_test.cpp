@@ -10,7 +10,8 @@ using nlohmann::json;
 
 namespace {
 
-const kapp::client::ResourceType kApplications{"kubectl-app.io", "v1alpha1", "applications", "Application", true};
+const kapp::client::ResourceType kApplications{"kubectl-app.io", "v1alpha1", "applications",
+                                               "Application", true};
 
 void install_crds() {
   const auto result = kubectl_app({"install"});
@@ -44,7 +45,9 @@ TEST_CASE("install is idempotent") {
   install_crds();
   const auto again = kubectl_app({"install", "-o", "name"});
   CHECK(again.exit_code == 0);
-  CHECK_THAT(again.out, Catch::Contains("customresourcedefinition.apiextensions.k8s.io/applications.kubectl-app.io"));
+  CHECK_THAT(
+      again.out,
+      Catch::Contains("customresourcedefinition.apiextensions.k8s.io/applications.kubectl-app.io"));
 }
 
 TEST_CASE("kubectl sees the installed kinds, short names, category and field docs") {
@@ -54,7 +57,8 @@ TEST_CASE("kubectl sees the installed kinds, short names, category and field doc
   CHECK_THAT(explain.out, Catch::Contains("Desired number of pods"));
   const auto resources = kubectl({"api-resources", "--api-group=kubectl-app.io", "-o", "wide"});
   CHECK(resources.exit_code == 0);
-  CHECK_THAT(resources.out, Catch::Contains("kapp") && Catch::Contains("kcomp") && Catch::Contains("kubectl-app"));
+  CHECK_THAT(resources.out,
+             Catch::Contains("kapp") && Catch::Contains("kcomp") && Catch::Contains("kubectl-app"));
   // Short names must not collide with Argo CD's and KubeVela's.
   CHECK_THAT(resources.out, !Catch::Contains(" app ") && !Catch::Contains(" apps "));
 }
@@ -62,7 +66,9 @@ TEST_CASE("kubectl sees the installed kinds, short names, category and field doc
 TEST_CASE("the API server's CEL rules reject duplicate component names with our message") {
   install_crds();
   TestNamespace ns;
-  const auto bad = application(ns.name(), "dup", {{{"name", "web"}, {"image", "nginx"}}, {{"name", "web"}, {"image", "nginx"}}});
+  const auto bad =
+      application(ns.name(), "dup",
+                  {{{"name", "web"}, {"image", "nginx"}}, {{"name", "web"}, {"image", "nginx"}}});
   try {
     admin().create(kApplications, ns.name(), bad);
     FAIL("the server accepted duplicate component names");
@@ -77,14 +83,18 @@ TEST_CASE("the API server rejects a communication naming an unknown component") 
   TestNamespace ns;
   auto bad = application(ns.name(), "comm", {{{"name", "web"}, {"image", "nginx"}}});
   bad["spec"]["internalCommunications"] = {{{"from", "web"}, {"to", "db"}}};
-  CHECK_THROWS_WITH(admin().create(kApplications, ns.name(), bad),
-                    Catch::Contains("every internalCommunications[].to must name a component of this application"));
+  CHECK_THROWS_WITH(
+      admin().create(kApplications, ns.name(), bad),
+      Catch::Contains(
+          "every internalCommunications[].to must name a component of this application"));
 }
 
 TEST_CASE("the API server applies the schema's defaults") {
   install_crds();
   TestNamespace ns;
-  const auto created = admin().create(kApplications, ns.name(), application(ns.name(), "defaults", {{{"name", "web"}, {"image", "nginx"}}}));
+  const auto created =
+      admin().create(kApplications, ns.name(),
+                     application(ns.name(), "defaults", {{{"name", "web"}, {"image", "nginx"}}}));
   const auto& component = created["spec"]["components"][0];
   CHECK(component["replicas"] == 1);
   CHECK(component["workload"] == "Deployment");
@@ -96,24 +106,30 @@ TEST_CASE("RBAC denies the token user what the admin may do") {
   TestNamespace ns;
   const auto denied = kubectl_app({"install", "--kubeconfig", tester_kubeconfig()});
   CHECK(denied.exit_code != 0);
-  CHECK_THAT(denied.err, Catch::Contains("Error from server (Forbidden)") && Catch::Contains("\"tester\""));
+  CHECK_THAT(denied.err,
+             Catch::Contains("Error from server (Forbidden)") && Catch::Contains("\"tester\""));
   CHECK_THAT(denied.err, !Catch::Contains(tester_token()));
 }
 
 TEST_CASE("uninstall refuses while objects exist, and --force removes the definitions with them") {
   install_crds();
   TestNamespace ns;
-  admin().create(kApplications, ns.name(), application(ns.name(), "keep", {{{"name", "web"}, {"image", "nginx"}}}));
+  admin().create(kApplications, ns.name(),
+                 application(ns.name(), "keep", {{{"name", "web"}, {"image", "nginx"}}}));
 
   const auto refused = kubectl_app({"uninstall"});
   CHECK(refused.exit_code == 1);
-  CHECK_THAT(refused.err, Catch::Contains("refusing to uninstall: applications.kubectl-app.io objects still exist (e.g. " +
-                                          ns.name() + "/keep)"));
-  CHECK(admin().get_if_exists(kapp::client::resources::kCustomResourceDefinition, "", "applications.kubectl-app.io"));
+  CHECK_THAT(refused.err,
+             Catch::Contains(
+                 "refusing to uninstall: applications.kubectl-app.io objects still exist (e.g. " +
+                 ns.name() + "/keep)"));
+  CHECK(admin().get_if_exists(kapp::client::resources::kCustomResourceDefinition, "",
+                              "applications.kubectl-app.io"));
 
   const auto forced = kubectl_app({"uninstall", "--force"});
   CHECK(forced.exit_code == 0);
-  CHECK_FALSE(admin().get_if_exists(kapp::client::resources::kCustomResourceDefinition, "", "applications.kubectl-app.io"));
+  CHECK_FALSE(admin().get_if_exists(kapp::client::resources::kCustomResourceDefinition, "",
+                                    "applications.kubectl-app.io"));
   CHECK(kubectl({"get", "crd", "coinflips.kubectl-app.io"}).exit_code != 0);
   install_crds();  // leave the cluster as the other tests expect it
 }
@@ -124,6 +140,7 @@ TEST_CASE("install --dry-run=server validates without persisting") {
   const auto dry = kubectl_app({"install", "--dry-run=server"});
   CHECK(dry.exit_code == 0);
   CHECK_THAT(dry.out, Catch::Contains("serverside-applied (server dry run)"));
-  CHECK_FALSE(admin().get_if_exists(kapp::client::resources::kCustomResourceDefinition, "", "applications.kubectl-app.io"));
+  CHECK_FALSE(admin().get_if_exists(kapp::client::resources::kCustomResourceDefinition, "",
+                                    "applications.kubectl-app.io"));
   install_crds();
 }

@@ -16,7 +16,9 @@ namespace {
 // A temporary directory of kubeconfig files, removed at the end of the test.
 struct TempDir {
   std::filesystem::path path;
-  TempDir() : path(std::filesystem::temp_directory_path() / ("kapp-config-" + std::to_string(std::rand()))) {
+  TempDir()
+      : path(std::filesystem::temp_directory_path() /
+             ("kapp-config-" + std::to_string(std::rand()))) {
     std::filesystem::create_directories(path);
   }
   ~TempDir() { std::filesystem::remove_all(path); }
@@ -29,7 +31,9 @@ struct TempDir {
 // Sets an environment variable for the scope of a test.
 struct EnvVar {
   std::string name;
-  EnvVar(std::string n, const std::string& value) : name(std::move(n)) { setenv(name.c_str(), value.c_str(), 1); }
+  EnvVar(std::string n, const std::string& value) : name(std::move(n)) {
+    setenv(name.c_str(), value.c_str(), 1);
+  }
   ~EnvVar() { unsetenv(name.c_str()); }
 };
 
@@ -66,25 +70,28 @@ TEST_CASE("the current context selects cluster, user and namespace") {
   CHECK(config.context == "dev");
 }
 
-TEST_CASE("--context, --user and -n override the kubeconfig") {
+TEST_CASE("context, user and namespace overrides win over the kubeconfig") {
   TempDir dir;
   const auto path = dir.write("config", kBasic);
-  const auto config = load_config({.kubeconfig = path, .context = "prod", .namespace_name = "other"});
+  const auto config =
+      load_config({.kubeconfig = path, .context = "prod", .namespace_name = "other"});
   CHECK(config.server == "https://prod.example");
   CHECK(config.insecure_skip_tls_verify);
   CHECK(config.tls_server_name == "api.prod");
   CHECK(config.token_file == (dir.path / "tokens/t").string());
   CHECK(config.namespace_name == "other");
   CHECK(config.namespace_from_flag);
-  CHECK(load_config({.kubeconfig = path, .context = "prod", .user = "dev-user"}).token == "dev-token");
+  CHECK(load_config({.kubeconfig = path, .context = "prod", .user = "dev-user"}).token ==
+        "dev-token");
 }
 
 TEST_CASE("inline certificate data is base64-decoded") {
   TempDir dir;
-  const std::string doc = "clusters: [{name: c, cluster: {server: 'https://x', certificate-authority-data: " +
-                          kapp::util::base64_encode("CA") + "}}]\nusers: [{name: u, user: {client-certificate-data: " +
-                          kapp::util::base64_encode("CERT") + ", client-key-data: " + kapp::util::base64_encode("KEY") +
-                          "}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n";
+  const std::string doc =
+      "clusters: [{name: c, cluster: {server: 'https://x', certificate-authority-data: " +
+      kapp::util::base64_encode("CA") + "}}]\nusers: [{name: u, user: {client-certificate-data: " +
+      kapp::util::base64_encode("CERT") + ", client-key-data: " + kapp::util::base64_encode("KEY") +
+      "}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n";
   const auto config = load_config({.kubeconfig = dir.write("config", doc)});
   CHECK(config.ca_pem == "CA");
   CHECK(config.client_cert_pem == "CERT");
@@ -93,11 +100,15 @@ TEST_CASE("inline certificate data is base64-decoded") {
 
 TEST_CASE("KUBECONFIG files merge with the first definition of a name winning") {
   TempDir dir;
-  const auto first = dir.write("a", "current-context: one\nclusters: [{name: c, cluster: {server: 'https://first'}}]\n"
-                                    "contexts: [{name: one, context: {cluster: c}}]\n");
-  const auto second = dir.write("b", "current-context: two\nclusters: [{name: c, cluster: {server: 'https://second'}}, "
-                                     "{name: d, cluster: {server: 'https://d'}}]\n"
-                                     "contexts: [{name: two, context: {cluster: d}}]\n");
+  const auto first =
+      dir.write("a",
+                "current-context: one\nclusters: [{name: c, cluster: {server: 'https://first'}}]\n"
+                "contexts: [{name: one, context: {cluster: c}}]\n");
+  const auto second =
+      dir.write("b",
+                "current-context: two\nclusters: [{name: c, cluster: {server: 'https://second'}}, "
+                "{name: d, cluster: {server: 'https://d'}}]\n"
+                "contexts: [{name: two, context: {cluster: d}}]\n");
   EnvVar env("KUBECONFIG", first + ":" + (dir.path / "missing").string() + ":" + second);
   CHECK(load_config({}).server == "https://first");
   CHECK(load_config({.context = "two"}).server == "https://d");
@@ -105,10 +116,12 @@ TEST_CASE("KUBECONFIG files merge with the first definition of a name winning") 
 
 TEST_CASE("an exec user is parsed with its arguments and environment") {
   TempDir dir;
-  const auto path = dir.write("config", "clusters: [{name: c, cluster: {server: 'https://x'}}]\n"
-                                        "users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, "
-                                        "command: ./bin/cred, args: [get], env: [{name: A, value: b}]}}}]\n"
-                                        "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n");
+  const auto path =
+      dir.write("config",
+                "clusters: [{name: c, cluster: {server: 'https://x'}}]\n"
+                "users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, "
+                "command: ./bin/cred, args: [get], env: [{name: A, value: b}]}}}]\n"
+                "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n");
   const auto config = load_config({.kubeconfig = path});
   REQUIRE(config.exec.has_value());
   CHECK(config.exec->command == (dir.path / "bin/cred").string());
@@ -117,8 +130,9 @@ TEST_CASE("an exec user is parsed with its arguments and environment") {
 }
 
 TEST_CASE("a missing kubeconfig file is a clear error") {
-  CHECK_THROWS_WITH(load_config({.kubeconfig = "/nonexistent/config"}),
-                    "kubeconfig \"/nonexistent/config\" does not exist; check the --kubeconfig path");
+  CHECK_THROWS_WITH(
+      load_config({.kubeconfig = "/nonexistent/config"}),
+      "kubeconfig \"/nonexistent/config\" does not exist; check the --kubeconfig path");
 }
 
 TEST_CASE("an unknown context names itself and the way out") {
@@ -133,14 +147,17 @@ TEST_CASE("malformed kubeconfigs fail with a message, never a crash") {
       "clusters: {not: a list}\n",
       "clusters: [{cluster: {server: x}}]\n",
       "current-context: x\ncontexts: [{name: x, context: {cluster: missing}}]\n",
-      "clusters: [{name: c, cluster: {certificate-authority-data: '***'}}]\ncontexts: [{name: x, context: {cluster: c}}]\n"
+      "clusters: [{name: c, cluster: {certificate-authority-data: '***'}}]\ncontexts: [{name: x, "
+      "context: {cluster: c}}]\n"
       "current-context: x\n",
       "clusters: [{name: c, cluster: {server: 'https://x', certificate-authority: /no/such/ca}}]\n"
       "contexts: [{name: x, context: {cluster: c}}]\ncurrent-context: x\n",
-      "clusters: [{name: c, cluster: {}}]\ncontexts: [{name: x, context: {cluster: c}}]\ncurrent-context: x\n",
+      "clusters: [{name: c, cluster: {}}]\ncontexts: [{name: x, context: {cluster: "
+      "c}}]\ncurrent-context: x\n",
       "[1, 2\n",
       "- just\n- a list\n",
-      "clusters: [{name: c, cluster: {server: [1]}}]\ncontexts: [{name: x, context: {cluster: c}}]\ncurrent-context: x\n",
+      "clusters: [{name: c, cluster: {server: [1]}}]\ncontexts: [{name: x, context: {cluster: "
+      "c}}]\ncurrent-context: x\n",
       "current-context: ''\n",
   };
   for (const auto& doc : broken) {
@@ -169,5 +186,6 @@ TEST_CASE("request timeouts accept kubectl's duration forms") {
   CHECK(parse_duration("30", "--request-timeout").count() == 30000);
   CHECK(parse_duration("1m", "--request-timeout").count() == 60000);
   CHECK(parse_duration("250ms", "--request-timeout").count() == 250);
-  CHECK_THROWS_WITH(parse_duration("soon", "--request-timeout"), Catch::StartsWith("invalid --request-timeout \"soon\""));
+  CHECK_THROWS_WITH(parse_duration("soon", "--request-timeout"),
+                    Catch::StartsWith("invalid --request-timeout \"soon\""));
 }

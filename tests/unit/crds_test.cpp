@@ -14,7 +14,9 @@ json find_crd(const std::string& name) {
   FAIL("no embedded CRD " << name);
   return {};
 }
-const json& schema(const json& crd) { return crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]; }
+const json& schema(const json& crd) {
+  return crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"];
+}
 }  // namespace
 
 TEST_CASE("every kind is embedded once, in our group and category") {
@@ -31,12 +33,14 @@ TEST_CASE("every kind is embedded once, in our group and category") {
 TEST_CASE("short names avoid the ones Argo CD and KubeVela register") {
   const std::set<std::string> taken = {"app", "apps", "velaapp"};
   for (const auto& crd : kapp::crds::definitions()) {
-    for (const auto& short_name : crd["spec"]["names"]["shortNames"]) CHECK_FALSE(taken.count(short_name));
+    for (const auto& short_name : crd["spec"]["names"]["shortNames"])
+      CHECK_FALSE(taken.count(short_name));
   }
 }
 
 TEST_CASE("a Component's spec is an inline component's plus its application") {
-  auto inline_component = schema(find_crd("applications.kubectl-app.io"))["properties"]["spec"]["properties"]["components"]["items"];
+  auto inline_component = schema(find_crd(
+      "applications.kubectl-app.io"))["properties"]["spec"]["properties"]["components"]["items"];
   auto component_spec = schema(find_crd("components.kubectl-app.io"))["properties"]["spec"];
   inline_component["properties"].erase("name");
   component_spec["properties"].erase("application");
@@ -46,6 +50,7 @@ TEST_CASE("a Component's spec is an inline component's plus its application") {
 
 TEST_CASE("served types map CRDs to their REST collections") {
   const auto type = kapp::crds::served_type(find_crd("coinflips.kubectl-app.io"));
-  CHECK(type.path("demo", "flip") == "/apis/kubectl-app.io/v1alpha1/namespaces/demo/coinflips/flip");
+  CHECK(type.path("demo", "flip") ==
+        "/apis/kubectl-app.io/v1alpha1/namespaces/demo/coinflips/flip");
   CHECK(type.kind == "CoinFlip");
 }
