@@ -42,9 +42,15 @@ void add_dry_run_flag(cxxopts::Options& options) {
 }
 
 cxxopts::ParseResult parse(cxxopts::Options& options, const Args& args) {
-  // kubectl accepts -v=6; cxxopts wants --v=6.
+  // kubectl spells verbosity -v=6, --v=6 or --v 6; cxxopts knows only -v6 and -v 6.
   std::vector<std::string> normalized{"kubectl-app"};
-  for (const auto& arg : args) normalized.push_back(arg.rfind("-v=", 0) == 0 ? "-" + arg : arg);
+  for (const auto& arg : args) {
+    if (arg.rfind("-v=", 0) == 0 || arg.rfind("--v=", 0) == 0) {
+      normalized.push_back("-v" + arg.substr(arg.find('=') + 1));
+    } else {
+      normalized.push_back(arg == "--v" ? "-v" : arg);
+    }
+  }
   std::vector<char*> argv;
   for (auto& arg : normalized) argv.push_back(arg.data());
   try {

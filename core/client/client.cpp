@@ -272,3 +272,112 @@ bool Client::remove(const ResourceType& type, const std::string& ns, const std::
 }
 
 }  // namespace kapp::client
+
+namespace kapp::client {
+
+std::string Client::watch(const ResourceType& type, const std::string& ns,
+                          const WatchOptions& options,
+                          const std::function<bool(const WatchEvent&)>& on_event) {
+  const auto query =
+      query_string({{"watch", "true"},
+                    {"resourceVersion", options.resource_version},
+                    {"labelSelector", options.label_selector},
+                    {"fieldSelector", options.field_selector},
+                    {"allowWatchBookmarks", options.allow_bookmarks ? "true" : ""},
+                    {"timeoutSeconds",
+                     options.timeout_seconds > 0 ? std::to_string(options.timeout_seconds) : ""}});
+  HttpRequest request{.method = "GET", .path = type.path(ns) + query, .cancel = options.cancel};
+  std::string last_version = options.resource_version;
+  std::string pending;  // events are newline-delimited JSON; a chunk may end mid-line
+  bool stopped = false;
+
+  auto handle_line = [&](const std::string& line) {
+    if (line.empty()) return true;
+    const auto event = json::parse(line, nullptr, false);
+    if (!event.is_object() || !event.contains("type")) {
+      throw Error("the API server sent an unreadable watch event for " + type.qualified() +
+                  "; retry");
+    }
+    const auto kind = event["type"].get<std::string>();
+    if (kind == "ERROR") {
+      HttpResponse status{event["object"].value("code", 500), event["object"].dump(), {}};
+      throw_api_error(status, "WATCH", request.path);
+    }
+    WatchEvent out{kind, event["object"]};
+    if (out.object.contains("metadata"))
+      last_version = out.object["metadata"].value("resourceVersion", last_version);
+    return on_event(out);
+  };
+
+  wait_for_rate_limit();
+  const auto response = transport_->stream(request, [&](std::string_view chunk) {
+    pending.append(chunk);
+    std::size_t start = 0;
+    for (auto newline = pending.find('\n'); newline != std::string::npos;
+         newline = pending.find('\n', start)) {
+      if (!handle_line(pending.substr(start, newline - start))) {
+        stopped = true;
+        return false;
+      }
+      start = newline + 1;
+    }
+    pending.erase(0, start);
+    return true;
+  });
+  if (response.status >= 300) throw_api_error(response, "WATCH", request.path);
+  if (!stopped && !pending.empty()) handle_line(pending);
+  return last_version;
+}
+
+json Client::discovery_for(const std::string& api_version) {
+  {
+    std::lock_guard lock(discovery_mutex_);
+    if (auto it = discovery_.find(api_version); it != discovery_.end()) return it->second;
+  }
+  const auto path =
+      api_version.find('/') == std::string::npos ? "/api/" + api_version : "/apis/" + api_version;
+  json resources;
+  try {
+    resources = get_path(path);
+  } catch (const ApiError& e) {
+    if (!e.not_found()) throw;
+    resources = json{{"resources", json::array()}};
+  }
+  std::lock_guard lock(discovery_mutex_);
+  discovery_[api_version] = resources;
+  return resources;
+}
+
+namespace {
+std::optional<ResourceType> find_kind(const json& list, const std::string& api_version,
+                                      const std::string& kind) {
+  for (const auto& r : list.value("resources", json::array())) {
+    const auto name = r.value("name", "");
+    if (r.value("kind", "") != kind || name.find('/') != std::string::npos)
+      continue;  // skip subresources
+    const auto slash = api_version.find('/');
+    return ResourceType{slash == std::string::npos ? "" : api_version.substr(0, slash),
+                        slash == std::string::npos ? api_version : api_version.substr(slash + 1),
+                        name, kind, r.value("namespaced", true)};
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+ResourceType Client::resource_for(const std::string& api_version, const std::string& kind) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (auto found = find_kind(discovery_for(api_version), api_version, kind)) return *found;
+    // The cache may predate the kind's CRD: fetch once more before giving up.
+    std::lock_guard lock(discovery_mutex_);
+    discovery_.erase(api_version);
+  }
+  throw Error("the server does not serve " + kind + " in " + api_version +
+              "; check the apiVersion, or install the CRD (kubectl app install for ours)");
+}
+
+void Client::forget_discovery() {
+  std::lock_guard lock(discovery_mutex_);
+  discovery_.clear();
+}
+
+}  // namespace kapp::client

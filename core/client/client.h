@@ -2,6 +2,8 @@
 // Objects are nlohmann::json; the transport underneath is replaceable (see transport.h).
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,6 +29,21 @@ struct WriteOptions {
   std::string field_manager = "kubectl-app";
   bool dry_run = false;  // server-side dry run
   bool force = false;    // apply only: take over conflicting fields (only for objects we own)
+};
+
+struct WatchOptions {
+  std::string resource_version;  // "" starts from the current state (with synthetic ADDED events)
+  std::string label_selector;
+  std::string field_selector;
+  int timeout_seconds = 0;  // ask the server to close the stream after this long; 0: its default
+  bool allow_bookmarks = true;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// One event of a watch stream: ADDED, MODIFIED, DELETED or BOOKMARK (ERROR becomes an ApiError).
+struct WatchEvent {
+  std::string type;
+  json object;
 };
 
 struct DeleteOptions {
@@ -58,6 +75,17 @@ class Client {
   // Returns false when the object was already gone.
   bool remove(const ResourceType& type, const std::string& ns, const std::string& name,
               const DeleteOptions& options = {});
+  // Streams events to `on_event` until the server ends the stream, `on_event` returns false, or
+  // options.cancel is set. Returns the last resourceVersion seen, to resume from. Throws
+  // ApiError 410 Gone when that version is too old (the caller must list again).
+  std::string watch(const ResourceType& type, const std::string& ns, const WatchOptions& options,
+                    const std::function<bool(const WatchEvent&)>& on_event);
+
+  // The REST type for an apiVersion and kind, from the server's discovery (cached).
+  // Throws Error when the server does not serve the kind.
+  ResourceType resource_for(const std::string& api_version, const std::string& kind);
+  void forget_discovery();
+
   // GET on any path (/version, discovery); throws ApiError on failure.
   json get_path(const std::string& path);
 
@@ -67,12 +95,15 @@ class Client {
 
  private:
   void wait_for_rate_limit();
+  json discovery_for(const std::string& api_version);
 
   RestConfig config_;
   std::unique_ptr<Transport> transport_;
   std::mutex limiter_mutex_;
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;
+  std::mutex discovery_mutex_;
+  std::map<std::string, json> discovery_;  // apiVersion -> APIResourceList
 };
 
 // Decodes a failed response into an ApiError (a Status body, or whatever the server sent).

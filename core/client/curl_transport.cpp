@@ -18,6 +18,7 @@ namespace {
 constexpr long kConnectTimeoutMs = 10000;
 constexpr std::chrono::milliseconds kDefaultTimeout{60000};
 constexpr std::size_t kLoggedBodyLimit = 10240;
+constexpr long kStreamSilenceSeconds = 150;
 
 struct CurlGlobal {
   CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }

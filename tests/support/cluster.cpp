@@ -8,10 +8,13 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "core/client/config.h"
+#include "core/errors.h"
 #include "core/util/files.h"
 
 extern char** environ;
@@ -31,6 +34,43 @@ client::Client& admin() {
   static auto client =
       client::Client::connect(client::load_config({.kubeconfig = admin_kubeconfig()}));
   return *client;
+}
+
+namespace {
+std::string random_suffix();
+}
+
+std::string cluster_env(const std::string& key) {
+  std::istringstream env(util::read_file(cluster_dir() + "/env", "cluster env"));
+  std::string line;
+  while (std::getline(env, line)) {
+    if (line.rfind(key + "=", 0) == 0) {
+      auto value = line.substr(key.size() + 1);
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\''))
+        value = value.substr(1, value.size() - 2);
+      return value;
+    }
+  }
+  throw Error("cluster env has no " + key);
+}
+
+TempDir::TempDir()
+    : path_((std::filesystem::temp_directory_path() / ("kapp-test-" + random_suffix())).string()) {
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string TempDir::write(const std::string& name, const std::string& content,
+                           bool executable) const {
+  const auto file = path_ + "/" + name;
+  std::filesystem::create_directories(std::filesystem::path(file).parent_path());
+  std::ofstream(file, std::ios::binary) << content;
+  if (executable) std::filesystem::permissions(file, std::filesystem::perms::owner_all);
+  return file;
 }
 
 namespace {

@@ -16,6 +16,24 @@ std::string cluster_dir();
 std::string admin_kubeconfig();
 std::string tester_kubeconfig();  // a token user with no RBAC grants
 std::string tester_token();
+// A value of the cluster's env file (APISERVER_URL, CA_FILE, ETCD_URL, ...).
+std::string cluster_env(const std::string& key);
+
+// A temporary directory removed at the end of the test.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // Writes a file (mode 0755 when executable) and returns its path.
+  std::string write(const std::string& name, const std::string& content,
+                    bool executable = false) const;
+
+ private:
+  std::string path_;
+};
 client::Client& admin();
 
 // A namespace of its own for one test; deleted (without waiting) when the test ends.

@@ -7,6 +7,7 @@
 #include "core/client/config.h"
 #include "core/errors.h"
 #include "core/util/base64.h"
+#include "core/util/time.h"
 
 using kapp::client::load_config;
 using kapp::client::parse_duration;
@@ -188,4 +189,13 @@ TEST_CASE("request timeouts accept kubectl's duration forms") {
   CHECK(parse_duration("250ms", "--request-timeout").count() == 250);
   CHECK_THROWS_WITH(parse_duration("soon", "--request-timeout"),
                     Catch::StartsWith("invalid --request-timeout \"soon\""));
+}
+
+TEST_CASE("timestamps past the clock's range saturate instead of wrapping into the past") {
+  const auto far = kapp::util::parse_rfc3339("2999-01-01T00:00:00Z");
+  REQUIRE(far.has_value());
+  CHECK(*far > std::chrono::system_clock::now());
+  CHECK(kapp::util::parse_rfc3339("2026-11-23T10:00:00.5+01:00") ==
+        kapp::util::parse_rfc3339("2026-11-23T09:00:00.5Z"));
+  CHECK_FALSE(kapp::util::parse_rfc3339("yesterday").has_value());
 }
