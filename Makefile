@@ -7,7 +7,7 @@ KUBECONFIG_LOCAL := $(CLUSTER_DIR)/kubeconfig
 CTEST_FLAGS ?= --output-on-failure
 
 .PHONY: all deps build test test-unit test-integration test-sanitize controlplane cluster cluster-down \
-        install uninstall manifests demo fmt fmt-check clean
+        install uninstall manifests demo bench fmt fmt-check clean
 
 all: build
 
@@ -44,10 +44,16 @@ cluster: controlplane ## Bring up a local control plane; its kubeconfig is .clus
 cluster-down: ## Stop the local control plane
 	@tests/cluster/down.sh $(CLUSTER_DIR)
 
+bench: build controlplane ## Run the benchmarks against a control plane of their own
+	BUILD_DIR=$(BUILD_DIR) bench/run.sh
+
 install: build ## Install the CRDs into the cluster of the current kubeconfig
 	$(BIN) install
 
-uninstall: build ## Remove the CRDs from the cluster of the current kubeconfig
+unbench: build controlplane ## Run the benchmarks against a control plane of their own
+	BUILD_DIR=$(BUILD_DIR) bench/run.sh
+
+install: build ## Remove the CRDs from the cluster of the current kubeconfig
 	$(BIN) uninstall
 
 manifests: build ## Print the CRDs as YAML (they are authored in crds/ and embedded in the binary)

@@ -182,9 +182,10 @@ class CurlTransport : public Transport {
     }
   }
 
-  void log_response(const HttpRequest& request, const HttpResponse& response,
-                    double seconds) const {
-    log::info(6, request.method + " " + base_url_ + request.path + " " +
+  void log_response(const HttpRequest& request, const HttpResponse& response, double seconds,
+                    long http_version) const {
+    const char* protocol = http_version == CURL_HTTP_VERSION_2_0 ? " HTTP/2 " : " HTTP/1.1 ";
+    log::info(6, request.method + " " + base_url_ + request.path + protocol +
                      std::to_string(response.status) + " in " +
                      std::to_string(static_cast<long>(seconds * 1000)) + " milliseconds");
     if (log::enabled(8) && !response.body.empty()) {
@@ -290,6 +291,8 @@ class CurlTransport : public Transport {
     double seconds = 0;
     curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &seconds);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &transfer.response.status);
+    long http_version = 0;
+    curl_easy_getinfo(curl, CURLINFO_HTTP_VERSION, &http_version);
     const bool stopped = transfer.stopped_by_callback && code == CURLE_WRITE_ERROR;
     // Unset per-request pointers before the handle goes back to the pool.
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
@@ -304,7 +307,7 @@ class CurlTransport : public Transport {
       }
       throw_transport(code, error, request, timeout);
     }
-    log_response(request, transfer.response, seconds);
+    log_response(request, transfer.response, seconds, http_version);
     return transfer.response;
   }
 
