@@ -8,5 +8,8 @@ namespace kapp::cli {
 int run_version(const Args& args);
 int run_install(const Args& args);
 int run_uninstall(const Args& args);
+int run_run_controller(const Args& args);
+int run_deploy(const Args& args);
+int run_undeploy(const Args& args);
 
 }  // namespace kapp::cli

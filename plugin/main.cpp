@@ -25,6 +25,11 @@ const Verb kVerbs[] = {
     {"uninstall",
      "Remove the CustomResourceDefinitions (refuses while objects exist, unless --force)",
      kapp::cli::run_uninstall},
+    {"run-controller", "Run the reconcile loop in the foreground (like `make run`)",
+     kapp::cli::run_run_controller},
+    {"deploy", "Deploy the controller into the cluster (ServiceAccount, RBAC, Deployment)",
+     kapp::cli::run_deploy},
+    {"undeploy", "Remove the controller deployed by `kubectl app deploy`", kapp::cli::run_undeploy},
     {"version", "Print the client version, and the server's when reachable",
      kapp::cli::run_version},
 };
