@@ -7,6 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config clang-format
   libcurl4-openssl-dev libyaml-cpp-dev nlohmann-json3-dev libcxxopts-dev catch2
   openssl mosquitto mosquitto-clients
+  prometheus  # for promtool, which lints the /metrics output in the unit tests
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,9 +1,98 @@
-// kubectl app run-controller: placeholder until the engine lands.
+// kubectl app run-controller: every controller in the foreground, like kubebuilder's `make run`.
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+#include <unistd.h>
+
+#include "core/controllers/registry.h"
+#include "core/engine/manager.h"
 #include "core/errors.h"
+#include "core/log.h"
 #include "plugin/commands.h"
 
 namespace kapp::cli {
+namespace {
 
-int run_run_controller(const Args&) { throw Error("kubectl app run-controller is not implemented yet"); }
+std::atomic<bool> g_stop{false};
+
+// The first SIGINT/SIGTERM stops gracefully; a second one ends the process at once.
+void on_signal(int) {
+  if (g_stop.exchange(true)) _exit(130);
+}
+
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+std::chrono::milliseconds duration_flag(const cxxopts::ParseResult& parsed, const char* name) {
+  return client::parse_duration(parsed[name].as<std::string>(), std::string("--") + name);
+}
+
+}  // namespace
+
+int run_run_controller(const Args& args) {
+  auto options = new_options(
+      "run-controller",
+      "Run the reconcile loop of every kubectl-app controller in the foreground against the "
+      "current kubeconfig context (like `make run`). Ctrl-C stops it cleanly.");
+  options.add_options()("workers", "Concurrent reconciles per controller",
+                        cxxopts::value<int>()->default_value("2"))(
+      "leader-elect", "Hold a coordination.k8s.io Lease so only one controller is active",
+      cxxopts::value<bool>()->default_value("false"))(
+      "leader-election-namespace",
+      "Namespace of the Lease (default: $POD_NAMESPACE, else the context's)",
+      cxxopts::value<std::string>()->default_value(""))(
+      "leader-election-id", "Name of the Lease",
+      cxxopts::value<std::string>()->default_value("kubectl-app-controller"))(
+      "lease-duration", "How long a lease is valid without renewal",
+      cxxopts::value<std::string>()->default_value("15s"))(
+      "renew-deadline", "How long the leader retries renewing before giving up",
+      cxxopts::value<std::string>()->default_value("10s"))(
+      "retry-period", "How often candidates try to acquire or renew",
+      cxxopts::value<std::string>()->default_value("2s"))(
+      "metrics-bind-address", "Address of /metrics (\"0\" disables)",
+      cxxopts::value<std::string>()->default_value(":8080"))(
+      "health-probe-bind-address", "Address of /healthz and /readyz (\"0\" disables)",
+      cxxopts::value<std::string>()->default_value(":8081"))(
+      "log-format", "text or json", cxxopts::value<std::string>()->default_value("text"));
+  const auto parsed = parse(options, args);
+  const auto log_format = parsed["log-format"].as<std::string>();
+  if (log_format != "text" && log_format != "json")
+    throw UsageError("--log-format must be text or json");
+  log::set_format(log_format == "json" ? log::Format::Json : log::Format::Text);
+  const int workers = parsed["workers"].as<int>();
+  if (workers < 1 || workers > 64) throw UsageError("--workers must be between 1 and 64");
+
+  Session session(parsed);
+  const auto& config = session.config();
+  engine::ManagerOptions manager_options;
+  manager_options.namespace_name = config.namespace_from_flag ? config.namespace_name : "";
+  manager_options.workers = workers;
+  manager_options.leader_elect = parsed["leader-elect"].as<bool>();
+  auto lease_ns = parsed["leader-election-namespace"].as<std::string>();
+  if (lease_ns.empty())
+    lease_ns = std::getenv("POD_NAMESPACE") ? std::getenv("POD_NAMESPACE") : config.namespace_name;
+  manager_options.lease = {.namespace_name = lease_ns,
+                           .name = parsed["leader-election-id"].as<std::string>(),
+                           .lease_duration = duration_flag(parsed, "lease-duration"),
+                           .renew_deadline = duration_flag(parsed, "renew-deadline"),
+                           .retry_period = duration_flag(parsed, "retry-period")};
+  manager_options.metrics_bind = parsed["metrics-bind-address"].as<std::string>();
+  manager_options.health_bind = parsed["health-probe-bind-address"].as<std::string>();
+
+  install_signal_handlers();
+  engine::Manager manager(session.client(), manager_options);
+  controllers::setup_all(manager);
+  log::info(0, "kubectl-app controller v" KAPP_VERSION " against " + config.server +
+                   (manager_options.namespace_name.empty()
+                        ? " (all namespaces)"
+                        : " (namespace " + manager_options.namespace_name + ")"));
+  return manager.run(g_stop);
+}
 
 }  // namespace kapp::cli

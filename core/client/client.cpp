@@ -122,10 +122,21 @@ void Client::wait_for_rate_limit() {
   }
 }
 
+void Client::set_request_observer(RequestObserver observer) {
+  std::lock_guard lock(observer_mutex_);
+  observer_ = std::move(observer);
+}
+
+void Client::observe(const std::string& method, long code) {
+  std::lock_guard lock(observer_mutex_);
+  if (observer_) observer_(method, code);
+}
+
 json Client::request(HttpRequest request, bool idempotent) {
   for (int attempt = 1;; ++attempt) {
     wait_for_rate_limit();
     const auto response = transport_->send(request);
+    observe(request.method, response.status);
     if (response.status >= 200 && response.status < 300) {
       if (response.body.empty()) return json::object();
       auto body = json::parse(response.body, nullptr, false);
@@ -221,6 +232,15 @@ json Client::create(const ResourceType& type, const std::string& ns, const json&
                   .body = object.dump(),
                   .content_type = "application/json"},
                  false);
+}
+
+json Client::update(const ResourceType& type, const json& object, const WriteOptions& options) {
+  return request(
+      {.method = "PUT",
+       .path = type.path(namespace_of(object), name_of(object)) + write_query(options, false),
+       .body = object.dump(),
+       .content_type = "application/json"},
+      false);
 }
 
 json Client::apply(const ResourceType& type, const json& object, const WriteOptions& options) {
@@ -324,6 +344,7 @@ std::string Client::watch(const ResourceType& type, const std::string& ns,
     pending.erase(0, start);
     return true;
   });
+  observe("WATCH", response.status);
   if (response.status >= 300) throw_api_error(response, "WATCH", request.path);
   if (!stopped && !pending.empty()) handle_line(pending);
   return last_version;

@@ -60,6 +60,10 @@ class Client {
 
   const RestConfig& config() const { return config_; }
 
+  // Called after every answered request with its verb and status code (for metrics).
+  using RequestObserver = std::function<void(const std::string& method, long code)>;
+  void set_request_observer(RequestObserver observer);
+
   json get(const ResourceType& type, const std::string& ns, const std::string& name);
   std::optional<json> get_if_exists(const ResourceType& type, const std::string& ns,
                                     const std::string& name);
@@ -67,6 +71,8 @@ class Client {
   json list(const ResourceType& type, const std::string& ns, const ListOptions& options = {});
   json create(const ResourceType& type, const std::string& ns, const json& object,
               const WriteOptions& options = {});
+  // PUT: replaces the object; fails with 409 Conflict when metadata.resourceVersion is stale.
+  json update(const ResourceType& type, const json& object, const WriteOptions& options = {});
   // Server-side apply (application/apply-patch+yaml; JSON is valid YAML).
   json apply(const ResourceType& type, const json& object, const WriteOptions& options = {});
   json apply_status(const ResourceType& type, const json& object, const WriteOptions& options = {});
@@ -95,6 +101,7 @@ class Client {
 
  private:
   void wait_for_rate_limit();
+  void observe(const std::string& method, long code);
   json discovery_for(const std::string& api_version);
 
   RestConfig config_;
@@ -102,6 +109,8 @@ class Client {
   std::mutex limiter_mutex_;
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;
+  std::mutex observer_mutex_;
+  RequestObserver observer_;
   std::mutex discovery_mutex_;
   std::map<std::string, json> discovery_;  // apiVersion -> APIResourceList
 };

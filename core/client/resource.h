@@ -22,6 +22,21 @@ struct ResourceType {
 namespace resources {
 extern const ResourceType kNamespace;
 extern const ResourceType kCustomResourceDefinition;
+extern const ResourceType kConfigMap;
+extern const ResourceType kSecret;
+extern const ResourceType kPod;
+extern const ResourceType kService;
+extern const ResourceType kPersistentVolumeClaim;
+extern const ResourceType kEvent;
+extern const ResourceType kDeployment;
+extern const ResourceType kStatefulSet;
+extern const ResourceType kNetworkPolicy;
+extern const ResourceType kLease;
+// Ours.
+extern const ResourceType kApplication;
+extern const ResourceType kComponent;
+extern const ResourceType kAppLink;
+extern const ResourceType kCoinFlip;
 }  // namespace resources
 
 }  // namespace kapp::client

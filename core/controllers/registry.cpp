@@ -1,0 +1,7 @@
+#include "core/controllers/registry.h"
+
+namespace kapp::controllers {
+
+void setup_all(engine::Manager&) {}
+
+}  // namespace kapp::controllers

@@ -1,0 +1,130 @@
+#include "core/engine/controller.h"
+
+#include "core/engine/metrics.h"
+#include "core/engine/object.h"
+#include "core/errors.h"
+#include "core/log.h"
+
+namespace kapp::engine {
+namespace {
+
+void declare_metrics() {
+  auto& m = Metrics::global();
+  m.counter("kapp_controller_reconcile_total",
+            "Reconciles by controller and result (success, requeue, error).");
+  m.histogram("kapp_controller_reconcile_duration_seconds",
+              "Time spent in one reconcile, by controller.");
+  m.gauge("kapp_workqueue_depth", "Keys waiting in a controller's work queue.");
+  m.histogram("kapp_workqueue_queue_duration_seconds",
+              "Time a key waited in the queue before a worker took it.");
+  m.counter("kapp_workqueue_retries_total", "Keys re-queued with back-off after an error.");
+}
+
+}  // namespace
+
+std::string Request::key() const { return make_key(namespace_name, name); }
+
+Request Request::from_key(const std::string& key) {
+  const auto slash = key.find('/');
+  if (slash == std::string::npos) return {"", key};
+  return {key.substr(0, slash), key.substr(slash + 1)};
+}
+
+Controller::Controller(std::string name, Reconciler reconciler, int workers, RateLimits limits)
+    : name_(std::move(name)),
+      reconciler_(std::move(reconciler)),
+      workers_(workers),
+      queue_(limits) {
+  declare_metrics();
+}
+
+Controller::~Controller() { stop(); }
+
+void Controller::enqueue(const Request& request) {
+  queue_.add(request.key());
+  Metrics::global().set("kapp_workqueue_depth", {{"name", name_}},
+                        static_cast<double>(queue_.depth()));
+}
+
+void Controller::enqueue_after(const Request& request, std::chrono::milliseconds delay) {
+  queue_.add_after(request.key(), delay);
+}
+
+void Controller::watch_primary(Informer& informer) {
+  auto enqueue_object = [this](const json& object) { enqueue(Request::from_key(key_of(object))); };
+  informer.add_handler({enqueue_object,
+                        [enqueue_object](const json&, const json& now) { enqueue_object(now); },
+                        enqueue_object});
+}
+
+void Controller::watch_owned(Informer& informer, const std::string& owner_kind) {
+  watch_mapped(informer, [owner_kind](const json& object) -> std::vector<Request> {
+    const auto owner = controller_of(object);
+    if (owner.is_null() || owner.value("kind", "") != owner_kind) return {};
+    return {Request{namespace_of(object), owner.value("name", "")}};
+  });
+}
+
+void Controller::watch_mapped(Informer& informer, Mapper mapper) {
+  auto enqueue_mapped = [this, mapper](const json& object) {
+    for (const auto& request : mapper(object)) enqueue(request);
+  };
+  informer.add_handler({enqueue_mapped,
+                        [enqueue_mapped](const json& old_object, const json& now) {
+                          enqueue_mapped(old_object);  // a changed owner or label concerns both
+                          enqueue_mapped(now);
+                        },
+                        enqueue_mapped});
+}
+
+void Controller::start() {
+  for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { work(); });
+}
+
+void Controller::stop() {
+  queue_.shut_down();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void Controller::work() {
+  while (auto item = queue_.get()) {
+    process(*item);
+    queue_.done(item->key);
+  }
+}
+
+void Controller::process(const QueueItem& item) {
+  auto& metrics = Metrics::global();
+  metrics.observe("kapp_workqueue_queue_duration_seconds", {{"name", name_}}, item.waited.count());
+  metrics.set("kapp_workqueue_depth", {{"name", name_}}, static_cast<double>(queue_.depth()));
+  const auto start = std::chrono::steady_clock::now();
+  std::string result = "success";
+  try {
+    const auto outcome = reconciler_(Request::from_key(item.key));
+    queue_.forget(item.key);
+    if (outcome.requeue_after) {
+      result = "requeue";
+      queue_.add_after(item.key, *outcome.requeue_after);
+    }
+  } catch (const std::exception& e) {
+    result = "error";
+    // Conflicts are expected under concurrent writers: the next attempt reads fresh state.
+    const auto* api = dynamic_cast<const ApiError*>(&e);
+    if (api != nullptr && api->conflict()) {
+      log::info(2, name_ + " " + item.key + ": conflict, retrying: " + e.what());
+    } else {
+      log::error(name_ + " " + item.key + ": " + e.what());
+    }
+    metrics.add("kapp_workqueue_retries_total", {{"name", name_}});
+    queue_.add_rate_limited(item.key);
+  }
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  metrics.add("kapp_controller_reconcile_total", {{"controller", name_}, {"result", result}});
+  metrics.observe("kapp_controller_reconcile_duration_seconds", {{"controller", name_}},
+                  took.count());
+}
+
+}  // namespace kapp::engine

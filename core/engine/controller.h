@@ -1,0 +1,71 @@
+// A controller turns events into keys on a work queue, and keys into calls of its reconciler
+// on N workers. A reconciler is a function from an object key to done / requeue-after / error
+// (an exception: the key is retried with back-off).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/engine/informer.h"
+#include "core/engine/work_queue.h"
+
+namespace kapp::engine {
+
+struct Request {
+  std::string namespace_name;
+  std::string name;
+  std::string key() const;
+  static Request from_key(const std::string& key);
+};
+
+struct Result {
+  std::optional<std::chrono::milliseconds> requeue_after;
+  static Result done() { return {}; }
+  static Result after(std::chrono::milliseconds delay) { return {delay}; }
+};
+
+using Reconciler = std::function<Result(const Request&)>;
+// Maps an event's object to the keys it concerns (e.g. a Component to its Application).
+using Mapper = std::function<std::vector<Request>(const json&)>;
+
+class Controller {
+ public:
+  Controller(std::string name, Reconciler reconciler, int workers = 2, RateLimits limits = {});
+  ~Controller();
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  // Reconcile the informer's own objects on every add, update and delete.
+  void watch_primary(Informer& informer);
+  // Reconcile the controlling owner (ownerReferences[controller=true] of `owner_kind`).
+  void watch_owned(Informer& informer, const std::string& owner_kind);
+  // Reconcile whatever `mapper` says an object concerns.
+  void watch_mapped(Informer& informer, Mapper mapper);
+
+  void enqueue(const Request& request);
+  void enqueue_after(const Request& request, std::chrono::milliseconds delay);
+
+  void start();
+  // Stops taking keys and waits for the reconciles in flight to finish.
+  void stop();
+
+  const std::string& name() const { return name_; }
+  WorkQueue& queue() { return queue_; }
+
+ private:
+  void work();
+  void process(const QueueItem& item);
+
+  std::string name_;
+  Reconciler reconciler_;
+  int workers_;
+  WorkQueue queue_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace kapp::engine

@@ -1,0 +1,79 @@
+// An informer keeps an in-memory copy of one resource type (list, then watch) and tells
+// handlers what changed. Re-lists on 410 Gone and after errors, and reports objects that
+// vanished while it was disconnected as deletions.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/client/client.h"
+
+namespace kapp::engine {
+
+using nlohmann::json;
+
+struct EventHandler {
+  std::function<void(const json&)> on_add;
+  std::function<void(const json& old_object, const json& new_object)> on_update;
+  std::function<void(const json&)> on_delete;
+};
+
+class Informer {
+ public:
+  // `ns` empty: all namespaces.
+  Informer(client::Client& client, client::ResourceType type, std::string ns = "");
+  ~Informer();
+  Informer(const Informer&) = delete;
+  Informer& operator=(const Informer&) = delete;
+
+  // Handlers added after start() first receive an add for every cached object.
+  void add_handler(EventHandler handler);
+  void start();
+  void stop();
+  bool synced() const { return synced_; }
+  // Blocks until the first list has been stored, or the deadline passes.
+  bool wait_for_sync(std::chrono::milliseconds timeout);
+
+  const client::ResourceType& type() const { return type_; }
+  std::optional<json> get(const std::string& ns, const std::string& name) const;
+  std::vector<json> list(const std::string& ns = "") const;
+  // Objects whose ownerReferences name this uid (an index, not a scan of the whole cache).
+  std::vector<json> owned_by(const std::string& owner_uid) const;
+
+  // How many times the informer listed (the first time and after 410s and errors).
+  int lists() const { return lists_; }
+
+ private:
+  void run();
+  std::string relist();
+  void apply_event(const client::WatchEvent& event);
+  void store(const json& object);
+  void erase(const std::string& key);
+  std::vector<EventHandler> handlers() const;
+
+  client::Client& client_;
+  client::ResourceType type_;
+  std::string namespace_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;                             // signals sync and stop
+  std::map<std::string, json> objects_;                    // key -> object
+  std::map<std::string, std::set<std::string>> by_owner_;  // owner uid -> keys
+  std::vector<EventHandler> handlers_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> synced_{false};
+  std::atomic<int> lists_{0};
+  std::thread thread_;
+};
+
+}  // namespace kapp::engine
