@@ -371,8 +371,10 @@ EOF
 
 start_kwok() {
   # KWOK_WORKDIR keeps kwok from reading a user's ~/.kwok/kwok.yaml. A non-zero
-  # lease duration makes kwok hold node leases and pick its frequent
-  # heartbeat stage (with 0 it picks a 10-minute one and nodes go NotReady).
+  # lease duration makes kwok renew node leases like a kubelet; with the
+  # default 0 it neither renews them nor heartbeats often (its default stage
+  # then waits 10 minutes), so the node controller flips the nodes NotReady
+  # every ~40s (seen with v0.7.0).
   KWOK_WORKDIR="$STATE/components/kwok" start_daemon kwok "$BIN/kwok" \
     --kubeconfig="$STATE/kubeconfig" \
     --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
