@@ -164,8 +164,8 @@ bool has_blank_line(const std::string& data) {
 Read read_head(int fd, int wake_fd, Clock::time_point deadline, std::string& head) {
   char buffer[2048];
   for (;;) {
-    if (has_blank_line(head)) return Read::Complete;
     if (head.size() > kMaxRequestBytes) return Read::TooLarge;
+    if (has_blank_line(head)) return Read::Complete;
     const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
     if (n > 0) {
       head.append(buffer, static_cast<std::size_t>(n));

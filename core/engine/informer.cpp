@@ -13,7 +13,7 @@ constexpr auto kMinBackoff = std::chrono::seconds(1);
 constexpr auto kMaxBackoff = std::chrono::seconds(30);
 
 // Watches end every 5-10 minutes, spread so informers do not all reconnect at once.
-int watch_timeout_seconds() {
+int default_watch_timeout_seconds() {
   static thread_local std::mt19937 rng{std::random_device{}()};
   return 300 + static_cast<int>(rng() % 300);
 }
@@ -188,14 +188,17 @@ void Informer::run() {
   while (!stop_) {
     try {
       if (version.empty()) version = relist();
-      version = client_.watch(type_, namespace_,
-                              {.resource_version = version,
-                               .timeout_seconds = watch_timeout_seconds(),
-                               .cancel = &stop_},
-                              [this](const client::WatchEvent& event) {
-                                apply_event(event);
-                                return !stop_.load();
-                              });
+      ++watches_;
+      version = client_.watch(
+          type_, namespace_,
+          {.resource_version = version,
+           .timeout_seconds = watch_timeout_seconds_ > 0 ? watch_timeout_seconds_
+                                                         : default_watch_timeout_seconds(),
+           .cancel = &stop_},
+          [this](const client::WatchEvent& event) {
+            apply_event(event);
+            return !stop_.load();
+          });
       backoff = kMinBackoff;
       continue;  // the server ended the stream: resume from the last version seen
     } catch (const ApiError& e) {

@@ -39,6 +39,8 @@ class Informer {
 
   // Handlers added after start() first receive an add for every cached object.
   void add_handler(EventHandler handler);
+  // Watch streams last 5-10 minutes unless set (tests shorten it to exercise reconnects).
+  void set_watch_timeout_seconds(int seconds) { watch_timeout_seconds_ = seconds; }
   void start();
   void stop();
   bool synced() const { return synced_; }
@@ -53,6 +55,8 @@ class Informer {
 
   // How many times the informer listed (the first time and after 410s and errors).
   int lists() const { return lists_; }
+  // How many watch streams it opened.
+  int watches() const { return watches_; }
 
  private:
   void run();
@@ -73,6 +77,8 @@ class Informer {
   std::atomic<bool> stop_{false};
   std::atomic<bool> synced_{false};
   std::atomic<int> lists_{0};
+  std::atomic<int> watches_{0};
+  int watch_timeout_seconds_ = 0;
   std::thread thread_;
 };
 

@@ -1,6 +1,7 @@
 #include "tests/support/cluster.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,24 +105,85 @@ TestNamespace::~TestNamespace() {
   }
 }
 
-CommandResult run(const std::vector<std::string>& argv,
-                  const std::map<std::string, std::string>& env) {
-  const auto dir = std::filesystem::temp_directory_path();
-  const auto base = (dir / ("kapp-test-" + random_suffix())).string();
-  const auto out_path = base + ".out", err_path = base + ".err";
-
+namespace {
+std::vector<std::string> merged_env(const std::map<std::string, std::string>& env) {
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry = *e;
     if (!env.count(entry.substr(0, entry.find('=')))) env_strings.push_back(entry);
   }
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-  std::vector<char*> envp, args;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_copy = argv;
-  for (auto& a : argv_copy) args.push_back(a.data());
-  args.push_back(nullptr);
+  return env_strings;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+}  // namespace
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::map<std::string, std::string>& env)
+    : log_path_((std::filesystem::temp_directory_path() / ("kapp-bg-" + random_suffix() + ".log"))
+                    .string()) {
+  auto env_strings = merged_env(env);
+  auto args_copy = argv;
+  auto envp = pointers(env_strings);
+  auto args = pointers(args_copy);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data()) == 0) pid_ = pid;
+  posix_spawn_file_actions_destroy(&actions);
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (running()) {
+    kill(pid_, SIGKILL);
+    wait(std::chrono::seconds(10));
+  }
+  std::filesystem::remove(log_path_);
+}
+
+void BackgroundProcess::signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
+bool BackgroundProcess::running() {
+  if (pid_ <= 0 || status_ != -1) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
+  return true;
+}
+
+int BackgroundProcess::wait(std::chrono::milliseconds timeout) {
+  eventually([this] { return !running(); }, timeout);
+  return status_;
+}
+
+std::string BackgroundProcess::output() const {
+  return util::read_file_if_exists(log_path_).value_or("");
+}
+
+CommandResult run(const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& env) {
+  const auto dir = std::filesystem::temp_directory_path();
+  const auto base = (dir / ("kapp-test-" + random_suffix())).string();
+  const auto out_path = base + ".out", err_path = base + ".err";
+
+  auto env_strings = merged_env(env);
+  auto argv_copy = argv;
+  auto envp = pointers(env_strings);
+  auto args = pointers(argv_copy);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

@@ -64,6 +64,26 @@ CommandResult kubectl_app(std::vector<std::string> args,
 // The real kubectl, as an independent client.
 CommandResult kubectl(std::vector<std::string> args);
 
+// A program running in the background with its output in files; killed when destroyed.
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::vector<std::string>& argv,
+                    const std::map<std::string, std::string>& env = {});
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  void signal(int sig);
+  // Waits for the process to exit; returns its exit code, or -1 if it did not exit in time.
+  int wait(std::chrono::milliseconds timeout);
+  bool running();
+  std::string output() const;  // stdout and stderr so far
+
+ private:
+  int pid_ = -1;
+  int status_ = -1;
+  std::string log_path_;
+};
+
 // Polls `condition` until it holds or `timeout` passes: waiting on a condition, not a sleep.
 bool eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));

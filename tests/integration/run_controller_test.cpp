@@ -1,0 +1,117 @@
+// `kubectl app run-controller` as users run it: health, metrics, signals, leader election.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <regex>
+
+#include "core/client/resource.h"
+#include "tests/support/cluster.h"
+
+using namespace kapp::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<std::string> controller_args(const std::string& lease_ns,
+                                         const std::string& lease_name) {
+  return {KAPP_BINARY,
+          "run-controller",
+          "--kubeconfig",
+          admin_kubeconfig(),
+          "--metrics-bind-address=127.0.0.1:0",
+          "--health-probe-bind-address=127.0.0.1:0",
+          "--leader-elect",
+          "--leader-election-namespace=" + lease_ns,
+          "--leader-election-id=" + lease_name,
+          "--lease-duration=3s",
+          "--renew-deadline=2s",
+          "--retry-period=250ms"};
+}
+
+int logged_port(const BackgroundProcess& process, const std::string& what) {
+  std::smatch match;
+  const auto out = process.output();
+  if (!std::regex_search(out, match, std::regex("serving " + what + " on port ([0-9]+)"))) return 0;
+  return std::stoi(match[1]);
+}
+
+std::string holder(const std::string& ns, const std::string& name) {
+  const auto lease = admin().get_if_exists(kapp::client::resources::kLease, ns, name);
+  return lease ? (*lease)["spec"].value("holderIdentity", "") : "";
+}
+
+bool leads(const BackgroundProcess& process) {
+  return process.output().find("became leader") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("run-controller serves health, readiness and metrics that promtool accepts") {
+  TestNamespace ns;
+  BackgroundProcess controller(controller_args(ns.name(), "health"));
+  int health = 0, metrics = 0;
+  REQUIRE(eventually([&] {
+    return (health = logged_port(controller, "/healthz and /readyz")) > 0 &&
+           (metrics = logged_port(controller, "/metrics")) > 0;
+  }));
+  const auto base = "http://127.0.0.1:";
+  CHECK(eventually([&] {
+    return run({"curl", "-sf", base + std::to_string(health) + "/readyz"}).exit_code == 0;
+  }));
+  CHECK(run({"curl", "-sf", base + std::to_string(health) + "/healthz"}).out == "ok\n");
+  REQUIRE(eventually([&] { return leads(controller); }));
+  const auto scraped = run({"curl", "-sf", base + std::to_string(metrics) + "/metrics"});
+  REQUIRE(scraped.exit_code == 0);
+  CHECK_THAT(scraped.out,
+             Catch::Contains(
+                 "kapp_rest_client_requests_total{verb=\"POST\",code=\"201\"} 1"));  // the Lease
+  CHECK_THAT(scraped.out, Catch::Contains("kapp_leader 1"));
+  TempDir dir;
+  const auto file = dir.write("metrics.txt", scraped.out);
+  const auto checked = run({"sh", "-c", "promtool check metrics < " + file});
+  INFO(checked.out << checked.err);
+  CHECK(checked.exit_code == 0);
+}
+
+TEST_CASE("SIGTERM stops run-controller cleanly and hands the lease over") {
+  TestNamespace ns;
+  BackgroundProcess first(controller_args(ns.name(), "handover"));
+  REQUIRE(eventually([&] { return leads(first); }));
+  BackgroundProcess second(controller_args(ns.name(), "handover"));
+  REQUIRE(eventually(
+      [&] { return second.output().find("waiting for the lease") != std::string::npos; }));
+  const auto started = std::chrono::steady_clock::now();
+  first.signal(SIGTERM);
+  CHECK(first.wait(10s) == 0);
+  CHECK_THAT(first.output(), Catch::Contains("released the lease"));
+  REQUIRE(eventually([&] { return leads(second); }, 10s));
+  // Released, not expired: the standby need not wait out the 3s lease.
+  CHECK(std::chrono::steady_clock::now() - started < 3s);
+}
+
+TEST_CASE(
+    "two leader-elected controllers never run at once, and a killed leader is replaced within the "
+    "lease") {
+  TestNamespace ns;
+  BackgroundProcess first(controller_args(ns.name(), "exclusive"));
+  REQUIRE(eventually([&] { return leads(first); }));
+  BackgroundProcess second(controller_args(ns.name(), "exclusive"));
+  REQUIRE(eventually(
+      [&] { return second.output().find("waiting for the lease") != std::string::npos; }));
+  // While the first renews its lease, the second stays a standby: no controllers started.
+  const auto leader = holder(ns.name(), "exclusive");
+  CHECK_FALSE(
+      eventually([&] { return leads(second) || holder(ns.name(), "exclusive") != leader; }, 4s));
+  const auto killed = std::chrono::steady_clock::now();
+  first.signal(SIGKILL);
+  first.wait(5s);
+  REQUIRE(eventually([&] { return leads(second); }, 10s));
+  CHECK(std::chrono::steady_clock::now() - killed < 3s + 1s);  // lease duration plus one retry
+  CHECK(holder(ns.name(), "exclusive") != leader);
+}
+
+TEST_CASE("run-controller refuses bad flags with one clear line") {
+  const auto result = kubectl_app({"run-controller", "--log-format=xml"});
+  CHECK(result.exit_code == 1);
+  CHECK(result.err == "error: --log-format must be text or json\n");
+}
