@@ -1,7 +1,13 @@
 #include "core/controllers/registry.h"
 
+#include "core/controllers/application/controller.h"
+#include "core/controllers/component/controller.h"
+
 namespace kapp::controllers {
 
-void setup_all(engine::Manager&) {}
+void setup_all(engine::Manager& manager) {
+  application::setup(manager);
+  component::setup(manager);
+}
 
 }  // namespace kapp::controllers

@@ -15,6 +15,7 @@ readonly SCRIPT_DIR
 readonly CONTEXT=kubectl-app-test
 readonly READY_TIMEOUT=${READY_TIMEOUT:-120}
 readonly NODES=(kwok-node-0 kwok-node-1)
+readonly PV_COUNT=${PV_COUNT:-40}
 readonly SERVICE_CIDR=10.96.0.0/16
 readonly SERVICE_IP=10.96.0.1
 # Started in this order, stopped in reverse by down.sh.
@@ -369,6 +370,29 @@ EOF
   kc create -f "$STATE/components/nodes.yaml" >/dev/null || fail "creating the kwok nodes"
 }
 
+# No storage provisioner runs here: a pool of PersistentVolumes (no storage class, so claims
+# without one bind to them statically) lets StatefulSets with volume claims start.
+create_volumes() {
+  local i
+  for i in $(seq 0 $((PV_COUNT - 1))); do
+    cat <<EOF
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: pv-$i
+  labels: {kubectl-app.io/test-volume: "true"}
+spec:
+  capacity: {storage: 10Gi}
+  accessModes: [ReadWriteOnce, ReadOnlyMany, ReadWriteMany]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: ""
+  hostPath: {path: /tmp/kubectl-app-pv-$i}
+EOF
+  done >"$STATE/components/volumes.yaml"
+  kc create -f "$STATE/components/volumes.yaml" >/dev/null || fail "creating the PersistentVolumes"
+}
+
 start_kwok() {
   # KWOK_WORKDIR keeps kwok from reading a user's ~/.kwok/kwok.yaml. A non-zero
   # lease duration makes kwok renew node leases like a kubelet; with the
@@ -495,6 +519,7 @@ main() {
   start_apiserver
   start_controllers
   create_nodes
+  create_volumes
   start_kwok
   install_crds
   wait_cluster_ready

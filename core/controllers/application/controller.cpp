@@ -1,0 +1,319 @@
+#include "core/controllers/application/controller.h"
+
+#include <set>
+
+#include "core/controllers/application/status.h"
+#include "core/engine/applied.h"
+#include "core/engine/object.h"
+#include "core/engine/status.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/render/application.h"
+
+namespace kapp::controllers::application {
+namespace {
+
+using client::ResourceType;
+using engine::Request;
+using engine::Result;
+using nlohmann::json;
+namespace res = client::resources;
+
+constexpr auto kResync = std::chrono::seconds(30);  // the periodic safety net of SPEC.md
+constexpr const char* kFieldManager = "kubectl-app";
+
+class Reconciler {
+ public:
+  explicit Reconciler(engine::Manager& manager)
+      : manager_(manager),
+        client_(manager.client()),
+        apps_(manager.informer(res::kApplication)),
+        components_(manager.informer(res::kComponent)),
+        pods_(manager.informer(res::kPod)) {
+    for (const auto* type : {&res::kDeployment, &res::kStatefulSet, &res::kService,
+                             &res::kNetworkPolicy, &res::kPersistentVolumeClaim}) {
+      owned_.push_back(&manager.informer(*type));
+    }
+  }
+
+  Result reconcile(const Request& request) {
+    const auto app = apps_.get(request.namespace_name, request.name);
+    if (!app || app->at("metadata").contains("deletionTimestamp"))
+      return Result::done();  // GC does the rest
+    Pass pass{*app, {}, {}, {}};
+    const auto model = render::make_model(*app, joined_components(*app));
+    AppObservation observation{app->at("metadata").value("generation", 0LL), {}, {}, {}, {}};
+    const auto conflicts = name_conflicts(model);
+    for (const auto& c : model.components)
+      observation.components.push_back(reconcile_component(model, c, conflicts, pass));
+    add_missing_refs(*app, model, observation);
+    observation.metrics = reconcile_metrics(model, pass);
+    observation.offloading = reconcile_offloading(model, pass);
+    observation.communications_error = pass.communications_error;
+    prune(*app, pass.desired);
+    write_status(*app, observation);
+    return Result::after(kResync);
+  }
+
+ private:
+  struct Pass {
+    json app;
+    std::set<std::string> desired;  // "Kind/name" of everything this pass wants to exist
+    std::string communications_error;
+    std::string metrics_error;
+  };
+
+  std::vector<json> joined_components(const json& app) const {
+    std::vector<json> joined;
+    for (const auto& c : components_.list(engine::namespace_of(app))) {
+      if (c["spec"].value("application", "") == engine::name_of(app)) joined.push_back(c);
+    }
+    return joined;
+  }
+
+  static std::set<std::string> name_conflicts(const render::AppModel& model) {
+    std::set<std::string> seen, conflicts;
+    for (const auto& c : model.components) {
+      if (!seen.insert(c.name).second) conflicts.insert(c.name);
+    }
+    return conflicts;
+  }
+
+  engine::Informer* informer_for(const std::string& kind) const {
+    for (auto* informer : owned_) {
+      if (informer->type().kind == kind) return informer;
+    }
+    return nullptr;
+  }
+
+  // Applies `desired` unless the live object already matches. Returns an error message when
+  // the name is taken by an object this application does not control.
+  std::string ensure(const json& desired, const std::string& app_uid, Pass& pass) {
+    const auto kind = desired.value("kind", "");
+    const auto name = engine::name_of(desired);
+    pass.desired.insert(kind + "/" + name);
+    auto* informer = informer_for(kind);
+    const auto live = informer->get(engine::namespace_of(desired), name);
+    if (live) {
+      const auto owner = engine::controller_of(*live);
+      const bool ours = owner.is_object()
+                            ? owner.value("uid", "") == app_uid
+                            : kind == "PersistentVolumeClaim" && owned_by_labels(*live, desired);
+      if (!ours) {
+        return kind + " " + engine::key_of(*live) +
+               " already exists and is not owned by application " + engine::name_of(pass.app) +
+               "; rename the component or delete that object";
+      }
+      if (engine::already_applied(desired, *live)) return "";
+    }
+    client_.apply(informer->type(), desired, {.field_manager = kFieldManager, .force = true});
+    return "";
+  }
+
+  // A retained claim has no owner reference; its labels say which component it serves.
+  static bool owned_by_labels(const json& live, const json& desired) {
+    const auto a = live["metadata"].value("labels", json::object());
+    const auto b = desired["metadata"].value("labels", json::object());
+    return a.value("kubectl-app.io/application", "") ==
+               b.value("kubectl-app.io/application", "-") &&
+           a.value("kubectl-app.io/component", "") == b.value("kubectl-app.io/component", "-");
+  }
+
+  ComponentObservation reconcile_component(const render::AppModel& model,
+                                           const render::Component& c,
+                                           const std::set<std::string>& conflicts, Pass& pass) {
+    const auto kind = c.spec.value("workload", "Deployment");
+    ComponentObservation o{c.name,  c.source, kind, c.spec.value("replicas", 1),
+                           nullptr, {},       {},   {}};
+    if (conflicts.count(c.name)) {
+      o.failure = "the name " + c.name +
+                  " is used by an inline component and a Component object; rename one";
+      return o;
+    }
+    const auto uid = engine::uid_of(model.app);
+    std::vector<json> objects = render::volume_claims(model, c);
+    objects.push_back(render::service(model, c));
+    if (auto external = render::external_service(model, c); !external.is_null())
+      objects.push_back(external);
+    objects.push_back(render::workload(model, c));
+    for (const auto& object : objects) {
+      if (o.failure.empty()) o.failure = ensure(object, uid, pass);
+    }
+    if (o.failure.empty()) {
+      try {
+        if (auto problem = ensure(render::network_policy(model, c), uid, pass); !problem.empty())
+          o.failure = problem;
+      } catch (const ApiError& e) {
+        pass.communications_error = e.what();
+      }
+    }
+    if (o.failure.empty()) {
+      o.workload = informer_for(kind)->get(model.namespace_name(), c.name).value_or(json());
+      for (const auto& pod : pods_.list(model.namespace_name())) {
+        const auto labels = pod["metadata"].value("labels", json::object());
+        if (labels.value("kubectl-app.io/application", "") == model.name() &&
+            labels.value("kubectl-app.io/component", "") == c.name) {
+          o.pods.push_back(pod);
+        }
+      }
+    }
+    return o;
+  }
+
+  void add_missing_refs(const json& app, const render::AppModel& model,
+                        AppObservation& observation) const {
+    for (const auto& ref : app["spec"].value("componentRefs", json::array())) {
+      const auto name = ref.get<std::string>();
+      if (model.find(name) != nullptr) continue;
+      ComponentObservation o{name, "Component", "Deployment", 0, nullptr, {}, {}, {}};
+      o.pending = "Component " + engine::namespace_of(app) + "/" + name + " not found";
+      observation.components.push_back(o);
+    }
+  }
+
+  // Applies an object of an optional integration, reading it first so a steady state costs
+  // no writes. Returns false when the kind is not served (its CRD is not installed).
+  bool ensure_optional(const json& desired, const std::string& field_manager, bool force,
+                       IntegrationState& state) {
+    ResourceType type;
+    try {
+      type = client_.resource_for(desired.value("apiVersion", ""), desired.value("kind", ""));
+    } catch (const ApiError&) {
+      throw;
+    } catch (const Error&) {
+      state.installed = false;
+      return false;
+    }
+    try {
+      const auto live =
+          client_.get_if_exists(type, engine::namespace_of(desired), engine::name_of(desired));
+      if (!live || !engine::already_applied(desired, *live)) {
+        client_.apply(type, desired, {.field_manager = field_manager, .force = force});
+      }
+    } catch (const ApiError& e) {
+      state.error = e.what();
+    }
+    return true;
+  }
+
+  IntegrationState reconcile_metrics(const render::AppModel& model, Pass& pass) {
+    IntegrationState state;
+    for (const auto& c : model.components) {
+      const auto monitor = render::service_monitor(model, c);
+      if (monitor.is_null()) continue;
+      state.wanted = true;
+      pass.desired.insert("ServiceMonitor/" + c.name);
+      if (!ensure_optional(monitor, kFieldManager, true, state)) return state;
+    }
+    // The namespace's Prometheus is shared: each application applies it as its own manager.
+    const auto manager = std::string(kFieldManager) + "/" + model.name();
+    for (const auto& object : render::prometheus_stack(model)) {
+      state.wanted = true;
+      if (!ensure_optional(object, manager, false, state)) return state;
+    }
+    return state;
+  }
+
+  IntegrationState reconcile_offloading(const render::AppModel& model, Pass&) {
+    IntegrationState state;
+    const auto offloading = render::namespace_offloading(model);
+    if (offloading.is_null()) return state;
+    state.wanted = true;
+    ensure_optional(offloading, kFieldManager, true, state);
+    return state;
+  }
+
+  // Deletes what this application controls that the current pass did not ask for.
+  void prune(const json& app, const std::set<std::string>& desired) {
+    const auto uid = engine::uid_of(app);
+    for (auto* informer : owned_) {
+      for (const auto& object : informer->owned_by(uid)) {
+        const auto owner = engine::controller_of(object);
+        if (!owner.is_object() || owner.value("uid", "") != uid) continue;
+        if (desired.count(informer->type().kind + "/" + engine::name_of(object))) continue;
+        log::info(1, "pruning " + informer->type().kind + " " + engine::key_of(object));
+        client_.remove(
+            informer->type(), engine::namespace_of(object), engine::name_of(object),
+            {.propagation_policy = "Background", .precondition_uid = engine::uid_of(object)});
+      }
+    }
+    prune_monitors(app, desired);
+  }
+
+  void prune_monitors(const json& app, const std::set<std::string>& desired) {
+    ResourceType type;
+    try {
+      type = client_.resource_for("monitoring.coreos.com/v1", "ServiceMonitor");
+    } catch (const ApiError&) {
+      throw;
+    } catch (const Error&) {
+      return;  // not installed: nothing of ours can exist
+    }
+    const auto monitors =
+        client_.list(type, engine::namespace_of(app),
+                     {.label_selector = "kubectl-app.io/application=" + engine::name_of(app)});
+    for (const auto& m : monitors["items"]) {
+      const auto owner = engine::controller_of(m);
+      if (owner.is_object() && owner.value("uid", "") == engine::uid_of(app) &&
+          !desired.count("ServiceMonitor/" + engine::name_of(m))) {
+        client_.remove(type, engine::namespace_of(m), engine::name_of(m));
+      }
+    }
+  }
+
+  void write_status(const json& app, const AppObservation& observation) {
+    const auto current = app.value("status", json::object());
+    auto status = application_status(observation);
+    status["conditions"] =
+        engine::merge_conditions(current.value("conditions", json::array()), status["conditions"]);
+    if (current == status) return;  // a steady state costs no writes
+    if (current.value("phase", "") != status["phase"]) {
+      const bool failed = status["phase"] == "Failed";
+      manager_.events().record(app, failed ? "Warning" : "Normal",
+                               "Phase" + status["phase"].get<std::string>(),
+                               status["conditions"][0].value("message", ""));
+    }
+    client_.apply_status(
+        res::kApplication,
+        {{"apiVersion", "kubectl-app.io/v1alpha1"},
+         {"kind", "Application"},
+         {"metadata", {{"name", engine::name_of(app)}, {"namespace", engine::namespace_of(app)}}},
+         {"status", status}},
+        {.field_manager = kFieldManager, .force = true});
+  }
+
+  engine::Manager& manager_;
+  client::Client& client_;
+  engine::Informer& apps_;
+  engine::Informer& components_;
+  engine::Informer& pods_;
+  std::vector<engine::Informer*> owned_;
+};
+
+std::vector<Request> app_of_labelled(const json& object) {
+  const auto labels = object["metadata"].value("labels", json::object());
+  const auto app = labels.value("kubectl-app.io/application", "");
+  if (app.empty()) return {};
+  return {Request{engine::namespace_of(object), app}};
+}
+
+}  // namespace
+
+void setup(engine::Manager& manager) {
+  auto reconciler = std::make_shared<Reconciler>(manager);
+  auto& controller = manager.add_controller(
+      "application", [reconciler](const Request& r) { return reconciler->reconcile(r); });
+  controller.watch_primary(manager.informer(res::kApplication));
+  controller.watch_mapped(
+      manager.informer(res::kComponent), [](const json& c) -> std::vector<Request> {
+        return {Request{engine::namespace_of(c), c["spec"].value("application", "")}};
+      });
+  for (const auto* type :
+       {&res::kDeployment, &res::kStatefulSet, &res::kService, &res::kNetworkPolicy}) {
+    controller.watch_owned(manager.informer(*type), "Application");
+  }
+  controller.watch_mapped(manager.informer(res::kPersistentVolumeClaim), app_of_labelled);
+  controller.watch_mapped(manager.informer(res::kPod), app_of_labelled);
+}
+
+}  // namespace kapp::controllers::application

@@ -1,0 +1,12 @@
+// The Application controller: renders each component into a workload, Services, a
+// NetworkPolicy, claims and metrics objects; applies what changed; prunes what the spec no
+// longer asks for; never takes over what it does not own; and reports status.
+#pragma once
+
+#include "core/engine/manager.h"
+
+namespace kapp::controllers::application {
+
+void setup(engine::Manager& manager);
+
+}  // namespace kapp::controllers::application

@@ -1,0 +1,147 @@
+#include "core/controllers/application/status.h"
+
+#include "core/engine/status.h"
+
+namespace kapp::controllers::application {
+namespace {
+
+using engine::condition;
+
+// Container states that will not fix themselves: the component has failed.
+std::optional<std::string> pod_failure(const json& pod) {
+  static const char* kFatal[] = {
+      "ErrImagePull",     "ImagePullBackOff",           "InvalidImageName",
+      "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError",
+      "RunContainerError"};
+  const auto status = pod.value("status", json::object());
+  for (const auto* list : {"initContainerStatuses", "containerStatuses"}) {
+    for (const auto& cs : status.value(list, json::array())) {
+      const auto waiting = cs.value("state", json::object()).value("waiting", json::object());
+      const auto reason = waiting.value("reason", "");
+      for (const auto* fatal : kFatal) {
+        if (reason == fatal) {
+          return "pod " + pod["metadata"].value("name", "") + ": " + reason +
+                 (waiting.contains("message") ? " (" + waiting.value("message", "") + ")" : "");
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> workload_failure(const json& workload) {
+  for (const auto& c :
+       workload.value("status", json::object()).value("conditions", json::array())) {
+    if (c.value("type", "") == "Progressing" && c.value("status", "") == "False" &&
+        c.value("reason", "") == "ProgressDeadlineExceeded") {
+      return "progress deadline exceeded: " + c.value("message", "");
+    }
+  }
+  return std::nullopt;
+}
+
+bool workload_available(const json& workload, int desired) {
+  const auto status = workload.value("status", json::object());
+  const auto generation = workload["metadata"].value("generation", 0LL);
+  if (status.value("observedGeneration", 0LL) < generation) return false;
+  const int ready = status.value("readyReplicas", 0);
+  const int updated =
+      status.value("updatedReplicas", workload.value("kind", "") == "StatefulSet" ? ready : 0);
+  const int total = status.value("replicas", 0);
+  return ready >= desired && updated >= desired && total == desired;
+}
+
+}  // namespace
+
+json component_status(const ComponentObservation& o) {
+  json s = {{"name", o.name},
+            {"source", o.source},
+            {"workload", o.workload_kind},
+            {"replicas", o.desired_replicas}};
+  const int ready = o.workload.is_null()
+                        ? 0
+                        : o.workload.value("status", json::object()).value("readyReplicas", 0);
+  s["readyReplicas"] = ready;
+  auto set = [&](const char* phase, const std::string& message) {
+    s["phase"] = phase;
+    if (!message.empty()) s["message"] = message;
+    return s;
+  };
+  if (!o.failure.empty()) return set("Failed", o.failure);
+  if (!o.pending.empty()) return set("Pending", o.pending);
+  if (o.workload.is_null()) return set("Pending", o.workload_kind + " not created yet");
+  if (auto failure = workload_failure(o.workload)) return set("Failed", *failure);
+  for (const auto& pod : o.pods) {
+    if (auto failure = pod_failure(pod)) return set("Failed", *failure);
+  }
+  if (workload_available(o.workload, o.desired_replicas)) return set("Running", "");
+  return set("Pending",
+             std::to_string(ready) + "/" + std::to_string(o.desired_replicas) + " replicas ready");
+}
+
+namespace {
+json integration_condition(const char* type, const IntegrationState& state, const char* crd,
+                           long long generation) {
+  if (!state.wanted)
+    return condition(type, true, "NotRequested", "not requested by the spec", generation);
+  if (!state.installed) {
+    return condition(
+        type, false, "CRDNotInstalled",
+        std::string(crd) + " is not installed in the cluster; it is retried periodically",
+        generation);
+  }
+  if (!state.error.empty()) return condition(type, false, "ApplyFailed", state.error, generation);
+  return condition(type, true, "Applied", "all objects applied", generation);
+}
+}  // namespace
+
+json application_status(const AppObservation& o) {
+  json components = json::array();
+  int running = 0;
+  bool failed = false;
+  std::string first_problem;
+  for (const auto& c : o.components) {
+    auto s = component_status(c);
+    const auto phase = s["phase"].get<std::string>();
+    running += phase == "Running";
+    failed = failed || phase == "Failed";
+    if (phase != "Running" && first_problem.empty())
+      first_problem = c.name + ": " + s.value("message", phase);
+    components.push_back(std::move(s));
+  }
+  const int total = static_cast<int>(o.components.size());
+  const std::string phase = failed ? "Failed" : running == total ? "Running" : "Pending";
+  const auto g = o.generation;
+  json conditions = json::array();
+  conditions.push_back(
+      phase == "Running"
+          ? condition("Ready", true, "AllComponentsRunning", "every component is available", g)
+          : condition("Ready", false, failed ? "ComponentFailed" : "ComponentsPending",
+                      first_problem, g));
+  conditions.push_back(
+      running == total
+          ? condition(
+                "ComponentsReady", true, "Available",
+                std::to_string(total) + " of " + std::to_string(total) + " components available", g)
+          : condition(
+                "ComponentsReady", false, failed ? "ComponentFailed" : "Progressing",
+                std::to_string(running) + " of " + std::to_string(total) + " components available",
+                g));
+  conditions.push_back(
+      o.communications_error.empty()
+          ? condition("CommunicationsReady", true, "PoliciesApplied",
+                      "NetworkPolicies admit exactly the declared communications", g)
+          : condition("CommunicationsReady", false, "ApplyFailed", o.communications_error, g));
+  conditions.push_back(integration_condition("MetricsReady", o.metrics,
+                                             "the Prometheus Operator (monitoring.coreos.com)", g));
+  conditions.push_back(
+      integration_condition("OffloadingReady", o.offloading, "Liqo (offloading.liqo.io)", g));
+  return {{"phase", phase},
+          {"observedGeneration", g},
+          {"ready", std::to_string(running) + "/" + std::to_string(total)},
+          {"componentCount", total},
+          {"components", components},
+          {"conditions", conditions}};
+}
+
+}  // namespace kapp::controllers::application

@@ -1,0 +1,48 @@
+// An Application's status from what its objects report. Pure: the controller gathers the
+// observations, this decides what they mean.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace kapp::controllers::application {
+
+using nlohmann::json;
+
+// What the controller saw of one component.
+struct ComponentObservation {
+  std::string name;
+  std::string source;         // Inline, Component
+  std::string workload_kind;  // Deployment, StatefulSet
+  int desired_replicas = 1;
+  json workload;           // the live Deployment/StatefulSet, null if not created yet
+  std::vector<json> pods;  // the component's pods
+  std::string failure;     // set when the component cannot be reconciled (name clash, conflict)
+  std::string pending;     // set when it is waiting for something (a missing Component object)
+};
+
+// The component's entry of status.components: name, source, workload, phase, replicas, message.
+json component_status(const ComponentObservation& observation);
+
+struct IntegrationState {
+  bool wanted = false;
+  bool installed = true;  // false: its CRD is not served (reason CRDNotInstalled)
+  std::string error;      // a failure applying it
+};
+
+struct AppObservation {
+  long long generation = 0;
+  std::vector<ComponentObservation> components;
+  std::string communications_error;
+  IntegrationState metrics;
+  IntegrationState offloading;
+};
+
+// status: phase, observedGeneration, ready, componentCount, components, conditions (without
+// lastTransitionTime: engine::merge_conditions adds it).
+json application_status(const AppObservation& observation);
+
+}  // namespace kapp::controllers::application
