@@ -9,6 +9,10 @@ int run_version(const Args& args);
 int run_install(const Args& args);
 int run_uninstall(const Args& args);
 int run_run_controller(const Args& args);
+int run_create(const Args& args);
+int run_get(const Args& args);
+int run_status(const Args& args);
+int run_delete(const Args& args);
 int run_deploy(const Args& args);
 int run_undeploy(const Args& args);
 

@@ -19,6 +19,13 @@ struct Verb {
 };
 
 const Verb kVerbs[] = {
+    {"create",
+     "Create or update objects from files (-f) or an Application, component or coinflip from flags",
+     kapp::cli::run_create},
+    {"get", "List Applications, Components, AppLinks and CoinFlips", kapp::cli::run_get},
+    {"status", "Show an Application as a tree with its conditions and events",
+     kapp::cli::run_status},
+    {"delete", "Delete objects of our kinds (--wait for finalizers)", kapp::cli::run_delete},
     {"install",
      "Install the kubectl-app CustomResourceDefinitions and wait until they are established",
      kapp::cli::run_install},

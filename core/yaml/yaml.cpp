@@ -122,16 +122,22 @@ json parse(const std::string& text, const std::string& source) {
   }
 }
 
-std::vector<json> parse_all(const std::string& text, const std::string& source) {
-  std::vector<json> docs;
+std::vector<Document> parse_documents(const std::string& text, const std::string& source) {
+  std::vector<Document> docs;
   try {
     for (const auto& node : YAML::LoadAll(text)) {
       auto doc = to_json(node, source);
-      if (!doc.is_null()) docs.push_back(std::move(doc));
+      if (!doc.is_null()) docs.push_back({std::move(doc), node.Mark().line + 1});
     }
   } catch (const YAML::Exception& e) {
     throw InputError(parse_error(source, e));
   }
+  return docs;
+}
+
+std::vector<json> parse_all(const std::string& text, const std::string& source) {
+  std::vector<json> docs;
+  for (auto& doc : parse_documents(text, source)) docs.push_back(std::move(doc.value));
   return docs;
 }
 

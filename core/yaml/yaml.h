@@ -15,6 +15,14 @@ nlohmann::json parse(const std::string& text, const std::string& source = "<inpu
 std::vector<nlohmann::json> parse_all(const std::string& text,
                                       const std::string& source = "<input>");
 
+// A document of a stream and the line (1-based) where it starts, for error messages.
+struct Document {
+  nlohmann::json value;
+  int line = 1;
+};
+std::vector<Document> parse_documents(const std::string& text,
+                                      const std::string& source = "<input>");
+
 // Emits block-style YAML; strings that would read back as another type are quoted.
 std::string dump(const nlohmann::json& value);
 
