@@ -7,7 +7,7 @@ KUBECONFIG_LOCAL := $(CLUSTER_DIR)/kubeconfig
 CTEST_FLAGS ?= --output-on-failure
 
 .PHONY: all deps build test test-unit test-integration test-sanitize controlplane cluster cluster-down \
-        install uninstall manifests demo bench fmt fmt-check clean
+        install uninstall run docker-build deploy undeploy manifests demo bench fmt fmt-check clean
 
 all: build
 
@@ -50,11 +50,21 @@ bench: build controlplane ## Run the benchmarks against a control plane of their
 install: build ## Install the CRDs into the cluster of the current kubeconfig
 	$(BIN) install
 
-unbench: build controlplane ## Run the benchmarks against a control plane of their own
-	BUILD_DIR=$(BUILD_DIR) bench/run.sh
-
-install: build ## Remove the CRDs from the cluster of the current kubeconfig
+uninstall: build ## Remove the CRDs from the cluster of the current kubeconfig
 	$(BIN) uninstall
+
+run: build ## Run the controllers in the foreground against the current kubeconfig
+	$(BIN) run-controller
+
+IMG ?= kubectl-app:dev
+docker-build: ## Build the controller image
+	docker build -t $(IMG) .
+
+deploy: build ## Deploy the controller (image IMG) into the cluster of the current kubeconfig
+	$(BIN) deploy --image $(IMG)
+
+undeploy: build ## Remove the deployed controller
+	$(BIN) undeploy
 
 manifests: build ## Print the CRDs as YAML (they are authored in crds/ and embedded in the binary)
 	@$(BIN) install --dry-run=client -o yaml

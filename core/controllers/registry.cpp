@@ -1,6 +1,7 @@
 #include "core/controllers/registry.h"
 
 #include "core/controllers/application/controller.h"
+#include "core/controllers/coinflip/setup.h"
 #include "core/controllers/component/controller.h"
 
 namespace kapp::controllers {
@@ -8,6 +9,7 @@ namespace kapp::controllers {
 void setup_all(engine::Manager& manager) {
   application::setup(manager);
   component::setup(manager);
+  coinflip::setup(manager);
 }
 
 }  // namespace kapp::controllers

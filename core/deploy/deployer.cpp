@@ -36,7 +36,8 @@ std::vector<Step> plan(client::Client& client, const DeployOptions& options, boo
   std::vector<Step> steps;
   bool namespace_exists = true;
   for (auto& object : render_manifests(options)) {
-    Step step{client.resource_for(object["apiVersion"], object["kind"]), std::move(object), ""};
+    auto type = client.resource_for(object["apiVersion"], object["kind"]);
+    Step step{std::move(type), std::move(object), ""};
     const auto ref = detail::object_ref(step.type, detail::name_of(step.object));
     const auto existing = client.get_if_exists(step.type, detail::namespace_of(step.object),
                                                detail::name_of(step.object));
@@ -64,17 +65,22 @@ std::string pending_reason(const json& deployment) {
   if (status.value("observedGeneration", std::int64_t{0}) <
       deployment["metadata"].value("generation", std::int64_t{0}))
     return "the deployment controller has not observed the latest spec yet";
+  std::string replica_failure;
   for (const auto& c : status.value("conditions", json::array())) {
     if (c.value("type", "") == "Progressing" && c.value("reason", "") == "ProgressDeadlineExceeded")
       throw Error("deployment.apps/" + std::string(kControllerName) +
                   " failed to progress: " + c.value("message", ""));
+    // Pods that cannot even be created (quota, admission) say why only here.
+    if (c.value("type", "") == "ReplicaFailure" && c.value("status", "") == "True")
+      replica_failure = ": " + c.value("message", "");
   }
   const auto updated = status.value("updatedReplicas", std::int64_t{0});
   if (updated < want || status.value("replicas", std::int64_t{0}) > updated)
-    return std::to_string(updated) + " of " + std::to_string(want) + " replicas updated";
+    return std::to_string(updated) + " of " + std::to_string(want) + " replicas updated" +
+           replica_failure;
   if (status.value("availableReplicas", std::int64_t{0}) < want)
     return std::to_string(status.value("availableReplicas", 0)) + " of " + std::to_string(want) +
-           " replicas available";
+           " replicas available" + replica_failure;
   return "";
 }
 

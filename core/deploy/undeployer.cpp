@@ -54,8 +54,10 @@ void undeploy_controller(client::Client& client, const std::string& ns,
     const auto name = detail::name_of(*it), object_ns = detail::namespace_of(*it);
     const auto existing = client.get_if_exists(type, object_ns, name);
     if (!existing) continue;
-    found_any = true;
     const auto ref = detail::object_ref(type, name);
+    // A namespace the user made is only worth a word when something of ours was in it.
+    if (type.kind == "Namespace" && !found_any && !managed_by_us(*existing)) break;
+    found_any = true;
     if (!managed_by_us(*existing)) {
       progress(ref + " left in place: not managed by kubectl-app");
     } else if (cluster_rbac(type) && rbac_serves_another) {

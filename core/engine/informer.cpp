@@ -57,12 +57,16 @@ void Informer::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void Informer::stop() {
+void Informer::request_stop() {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
   }
   cv_.notify_all();
+}
+
+void Informer::stop() {
+  request_stop();
   if (thread_.joinable()) thread_.join();
 }
 

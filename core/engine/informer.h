@@ -42,6 +42,9 @@ class Informer {
   // Watch streams last 5-10 minutes unless set (tests shorten it to exercise reconnects).
   void set_watch_timeout_seconds(int seconds) { watch_timeout_seconds_ = seconds; }
   void start();
+  // Asks the watch to end without waiting: a stream notices within about a second (libcurl's
+  // progress callback), so stopping many informers one by one would add those seconds up.
+  void request_stop();
   void stop();
   bool synced() const { return synced_; }
   // Blocks until the first list has been stored, or the deadline passes.

@@ -27,6 +27,7 @@ Manager::Manager(client::Client& client, ManagerOptions options)
 
 Manager::~Manager() {
   for (auto& c : controllers_) c->stop();
+  for (auto& [key, informer] : informers_) informer->request_stop();
   for (auto& [key, informer] : informers_) informer->stop();
   client_.set_request_observer(nullptr);
 }
@@ -111,6 +112,7 @@ int Manager::run(const std::atomic<bool>& stop) {
   for (auto& c : controllers_) c->stop();
   metrics.set("kapp_leader", {}, 0);
   if (elector && !lost) elector->release();
+  for (auto& [key, informer] : informers_) informer->request_stop();
   for (auto& [key, informer] : informers_) informer->stop();
   log::info(0, "stopped");
   return lost ? 1 : 0;

@@ -28,6 +28,9 @@ struct ManagerOptions {
   std::string metrics_bind = ":8080";  // "0" disables
   std::string health_bind = ":8081";
   std::chrono::milliseconds sync_timeout{60000};
+  // How often controllers look at each object even when nothing changed: the safety net of
+  // periodic status (and what tests shorten).
+  std::chrono::milliseconds resync_period{30000};
 };
 
 class Manager {

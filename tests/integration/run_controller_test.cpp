@@ -48,6 +48,7 @@ bool leads(const BackgroundProcess& process) {
 
 TEST_CASE("run-controller serves health, readiness and metrics that promtool accepts") {
   TestNamespace ns;
+  install_crds();
   BackgroundProcess controller(controller_args(ns.name(), "health"));
   int health = 0, metrics = 0;
   REQUIRE(eventually([&] {
@@ -75,6 +76,7 @@ TEST_CASE("run-controller serves health, readiness and metrics that promtool acc
 
 TEST_CASE("SIGTERM stops run-controller cleanly and hands the lease over") {
   TestNamespace ns;
+  install_crds();
   BackgroundProcess first(controller_args(ns.name(), "handover"));
   REQUIRE(eventually([&] { return leads(first); }));
   BackgroundProcess second(controller_args(ns.name(), "handover"));
@@ -93,6 +95,7 @@ TEST_CASE(
     "two leader-elected controllers never run at once, and a killed leader is replaced within the "
     "lease") {
   TestNamespace ns;
+  install_crds();
   BackgroundProcess first(controller_args(ns.name(), "exclusive"));
   REQUIRE(eventually([&] { return leads(first); }));
   BackgroundProcess second(controller_args(ns.name(), "exclusive"));

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/client/config.h"
+#include "core/crds/installer.h"
 #include "core/errors.h"
 #include "core/util/files.h"
 
@@ -35,6 +36,10 @@ client::Client& admin() {
   static auto client =
       client::Client::connect(client::load_config({.kubeconfig = admin_kubeconfig()}));
   return *client;
+}
+
+void install_crds() {
+  crds::install(admin(), {}, [](const std::string&) {});
 }
 
 namespace {

@@ -35,6 +35,8 @@ class TempDir {
   std::string path_;
 };
 client::Client& admin();
+// Installs our CRDs (idempotent, cheap): for tests that need them whatever ran before.
+void install_crds();
 
 // A namespace of its own for one test; deleted (without waiting) when the test ends.
 class TestNamespace {

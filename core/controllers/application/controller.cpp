@@ -19,7 +19,6 @@ using engine::Result;
 using nlohmann::json;
 namespace res = client::resources;
 
-constexpr auto kResync = std::chrono::seconds(30);  // the periodic safety net of SPEC.md
 constexpr const char* kFieldManager = "kubectl-app";
 
 class Reconciler {
@@ -52,7 +51,7 @@ class Reconciler {
     observation.communications_error = pass.communications_error;
     prune(*app, pass.desired);
     write_status(*app, observation);
-    return Result::after(kResync);
+    return Result::after(manager_.options().resync_period);
   }
 
  private:

@@ -15,10 +15,9 @@ constexpr std::chrono::milliseconds kMaxInterval = std::chrono::hours(24 * 365);
 std::optional<std::int64_t> optional_int(const json& spec, const char* field) {
   const auto it = spec.find(field);
   if (it == spec.end() || it->is_null()) return std::nullopt;
+  // The CRD's schema already says so; this guards objects written before it did.
   if (!it->is_number_integer())
-    throw InvalidSpec(std::string("Invalid") + static_cast<char>(std::toupper(field[0])) +
-                          (field + 1),
-                      std::string("spec.") + field + " must be an integer");
+    throw InvalidSpec("InvalidSpec", std::string("spec.") + field + " must be an integer");
   return it->get<std::int64_t>();
 }
 
@@ -40,7 +39,10 @@ std::chrono::milliseconds parse_interval(const std::string& text) {
   const auto digits = m[1].str();
   std::from_chars(digits.data(), digits.data() + digits.size(), value);
   const auto unit = m[2].str();
-  const std::int64_t per_unit = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000 : 3600000;
+  const std::int64_t per_unit = unit == "ms"  ? 1
+                                : unit == "s" ? 1000
+                                : unit == "m" ? 60000
+                                              : 3600000;
   if (value > kMaxInterval.count() / per_unit)
     throw InvalidSpec("InvalidInterval", "spec.interval " + text + " is longer than a year");
   const std::chrono::milliseconds interval{value * per_unit};
@@ -57,8 +59,8 @@ Spec parse_spec(const json& spec) {
   parsed.interval = parse_interval(string_field(spec, "interval", "2s"));
   const auto threshold = optional_int(spec, "threshold").value_or(3);
   if (threshold < 1 || threshold > 32)
-    throw InvalidSpec("InvalidThreshold", "spec.threshold must be between 1 and 32, not " +
-                                              std::to_string(threshold));
+    throw InvalidSpec("InvalidThreshold",
+                      "spec.threshold must be between 1 and 32, not " + std::to_string(threshold));
   parsed.threshold = static_cast<int>(threshold);
   parsed.seed = optional_int(spec, "seed");
   parsed.max_flips = optional_int(spec, "maxFlips");
@@ -69,7 +71,7 @@ Spec parse_spec(const json& spec) {
   try {
     notify::parse_target(parsed.url);
   } catch (const notify::NotifyError& e) {
-    throw InvalidSpec("InvalidURL", std::string("spec.") + e.what());
+    throw InvalidSpec("InvalidURL", std::string("spec.notify.url ") + e.what());
   }
   parsed.credentials_secret =
       string_field(notify.value("credentialsSecretRef", json::object()), "name", "");

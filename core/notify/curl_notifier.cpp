@@ -1,0 +1,136 @@
+// The Notifier over libcurl. MQTT: libcurl CONNECTs, waits for the broker's CONNACK, PUBLISHes
+// the POST body (QoS 0) on the URL's path as topic and DISCONNECTs; a clean run of that is what
+// "acknowledged" means here. HTTP(S): a POST of application/json that must answer 2xx.
+#include <curl/curl.h>
+
+#include <memory>
+#include <regex>
+
+#include "core/notify/notifier.h"
+#include "core/notify/url.h"
+
+namespace kapp::notify {
+namespace {
+
+constexpr long kConnectTimeoutMs = 5000;
+constexpr long kTotalTimeoutMs = 10000;
+constexpr std::size_t kKeptBody = 200;  // of a webhook's error answer, for the message
+
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+  ~CurlGlobal() { curl_global_cleanup(); }
+};
+
+struct EasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+std::size_t keep_start(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  const auto n = size * count;
+  if (body->size() < kKeptBody) body->append(data, std::min(n, kKeptBody - body->size()));
+  return n;
+}
+
+// MQTT 3.1.1 CONNACK return codes; libcurl reports them as "Expected 0000 but got 00XX".
+std::string connack_meaning(const std::string& curl_error) {
+  static const std::regex re("got 00(0[1-5])");
+  std::smatch m;
+  if (!std::regex_search(curl_error, m, re)) return curl_error;
+  static const char* meanings[] = {"",
+                                   "unacceptable protocol version",
+                                   "client identifier rejected",
+                                   "server unavailable",
+                                   "bad user name or password",
+                                   "not authorised"};
+  return "connection refused: " + std::string(meanings[std::stoi(m[1])]);
+}
+
+bool tls_failure(CURLcode code) {
+  return code == CURLE_SSL_CONNECT_ERROR || code == CURLE_PEER_FAILED_VERIFICATION ||
+         code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_CIPHER ||
+         code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_ISSUER_ERROR;
+}
+
+// Messages are stable for the same problem (no timings), so a condition or an event that says
+// it again is not rewritten on every retry.
+[[noreturn]] void throw_transfer_error(CURLcode code, const char* error, const std::string& url,
+                                       Scheme scheme) {
+  const auto where = redact_url(url);
+  const std::string detail = *error != '\0' ? error : curl_easy_strerror(code);
+  if (tls_failure(code)) throw NotifyError("TLSFailed", "TLS with " + where + " failed: " + detail);
+  if (scheme == Scheme::Mqtt && code == CURLE_WEIRD_SERVER_REPLY)
+    throw NotifyError("BrokerRejected", "the broker at " + where +
+                                            " refused the message: " + connack_meaning(detail));
+  throw NotifyError(scheme == Scheme::Mqtt ? "BrokerUnreachable" : "WebhookUnreachable",
+                    "cannot deliver to " + where + ": " + curl_easy_strerror(code));
+}
+
+class CurlNotifier : public Notifier {
+ public:
+  void send(const std::string& url, const std::optional<Credentials>& credentials,
+            const std::string& payload) override {
+    static CurlGlobal global;
+    const auto target = parse_target(url);
+    EasyHandle handle(curl_easy_init());
+    if (!handle) throw NotifyError("NotifierFailed", "cannot initialise libcurl");
+    CURL* curl = handle.get();
+    char error[CURL_ERROR_SIZE] = {0};
+    std::string body;
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "mqtt,http,https");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, kTotalTimeoutMs);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_start);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    // TLS is verified (libcurl's defaults, stated so no one relaxes them by accident).
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (credentials) {
+      curl_easy_setopt(curl, CURLOPT_USERNAME, credentials->username.c_str());
+      curl_easy_setopt(curl, CURLOPT_PASSWORD, credentials->password.c_str());
+    }
+    Slist headers;
+    if (target.scheme == Scheme::Http) {
+      headers.reset(curl_slist_append(nullptr, "Content-Type: application/json"));
+      curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+      curl_easy_setopt(curl, CURLOPT_USERAGENT, "kubectl-app/" KAPP_VERSION);
+    }
+    const CURLcode code = curl_easy_perform(curl);
+    if (code != CURLE_OK) throw_transfer_error(code, error, url, target.scheme);
+    if (target.scheme == Scheme::Http) check_answer(curl, url, credentials, body);
+  }
+
+ private:
+  static void check_answer(CURL* curl, const std::string& url,
+                           const std::optional<Credentials>& credentials, std::string body) {
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300) return;
+    // A webhook that echoes the request must not leak the password into status and events.
+    if (credentials && !credentials->password.empty()) {
+      for (auto at = body.find(credentials->password); at != std::string::npos;
+           at = body.find(credentials->password, at))
+        body.replace(at, credentials->password.size(), "<masked>");
+    }
+    throw NotifyError("WebhookRejected", "the webhook " + redact_url(url) + " answered " +
+                                             std::to_string(status) +
+                                             (body.empty() ? "" : ": " + body));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Notifier> make_curl_notifier() { return std::make_unique<CurlNotifier>(); }
+
+}  // namespace kapp::notify
