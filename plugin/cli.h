@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+// Repeatable flags keep their commas (--component name=a,image=b is one value); -f splits its
+// own, as kubectl's does.
+#define CXXOPTS_VECTOR_DELIMITER '\0'
 #include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 

@@ -3,6 +3,7 @@
 // so one bad document writes nothing.
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 #include "core/errors.h"
 #include "core/objects/builders.h"
@@ -123,7 +124,13 @@ std::string target_namespace(const cxxopts::ParseResult& parsed, Session& sessio
 
 int create_from_files(const cxxopts::ParseResult& parsed, DryRun mode, const std::string& format) {
   std::vector<Manifest> manifests;
-  for (const auto& file : parsed["filename"].as<std::vector<std::string>>()) {
+  std::vector<std::string> files;
+  for (const auto& flag : parsed["filename"].as<std::vector<std::string>>()) {
+    std::stringstream list(flag);
+    for (std::string file; std::getline(list, file, ',');)
+      if (!file.empty()) files.push_back(file);
+  }
+  for (const auto& file : files) {
     auto parsed_file = objects::parse_manifests(read_input(file), file == "-" ? "<stdin>" : file);
     std::move(parsed_file.begin(), parsed_file.end(), std::back_inserter(manifests));
   }

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <cctype>
+#include <exception>
 #include <mutex>
 #include <vector>
 
@@ -41,6 +42,9 @@ struct Transfer {
   const DataCallback* on_data = nullptr;
   const std::atomic<bool>* cancel = nullptr;
   bool stopped_by_callback = false;
+  // What the data callback threw: an exception must not unwind through libcurl's C frames,
+  // so it is carried past curl_easy_perform and rethrown there.
+  std::exception_ptr callback_error;
 };
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
@@ -72,11 +76,13 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   const std::size_t n = size * count;
   // Error bodies are always kept whole so they can be decoded into an ApiError.
   if (transfer->on_data != nullptr && transfer->response.status < 300) {
-    if (!(*transfer->on_data)(std::string_view(data, n))) {
-      transfer->stopped_by_callback = true;
-      return 0;  // makes libcurl abort the transfer
+    try {
+      if ((*transfer->on_data)(std::string_view(data, n))) return n;
+    } catch (...) {
+      transfer->callback_error = std::current_exception();
     }
-    return n;
+    transfer->stopped_by_callback = true;
+    return 0;  // makes libcurl abort the transfer
   }
   transfer->response.body.append(data, n);
   return n;
@@ -298,6 +304,7 @@ class CurlTransport : public Transport {
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(curl, CURLOPT_CONNECT_TO, nullptr);
     release(std::move(handle));
+    if (transfer.callback_error) std::rethrow_exception(transfer.callback_error);
     if (code != CURLE_OK && !stopped) {
       // A stream the server ends or that we cancel is a normal end of a watch.
       if (on_data != nullptr && transfer.response.status == 200 &&

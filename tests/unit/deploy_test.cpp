@@ -1,14 +1,11 @@
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 
 #include "core/deploy/manifests.h"
 #include "core/errors.h"
-#include "core/util/files.h"
-#include "core/yaml/yaml.h"
+#include "tests/unit/golden.h"
 
 using kapp::deploy::DeployOptions;
 using kapp::deploy::render_manifests;
@@ -45,22 +42,11 @@ Grants grants(const json& role) {
   return out;
 }
 
-std::string golden_path() {
-  return std::string(KAPP_SOURCE_DIR) + "/tests/golden/deploy/default.yaml";
-}
-
 }  // namespace
 
 TEST_CASE("the rendered manifests match the golden file (UPDATE_GOLDEN=1 rewrites it)") {
-  std::string text;
-  for (const auto& object : render_manifests(kFixed))
-    text += (text.empty() ? "" : "---\n") + kapp::yaml::dump(object);
-  if (kapp::util::get_env("UPDATE_GOLDEN").value_or("") == "1") {
-    std::filesystem::create_directories(std::filesystem::path(golden_path()).parent_path());
-    std::ofstream(golden_path(), std::ios::binary) << text;
-    WARN("rewrote " << golden_path());
-  }
-  CHECK(text == kapp::util::read_file(golden_path(), "golden file"));
+  kapp::test::check_golden("deploy/default.yaml",
+                           kapp::test::as_yaml_stream(render_manifests(kFixed)));
 }
 
 TEST_CASE("the manifests come in apply order: namespace and RBAC before the Deployment") {
@@ -92,7 +78,8 @@ TEST_CASE("namespaced objects go to the chosen namespace, which defaults to kube
 }
 
 TEST_CASE("the controller's ClusterRole grants no wildcard") {
-  for (const auto& rule : find(render_manifests({}), "ClusterRole")["rules"]) {
+  const auto role = find(render_manifests({}), "ClusterRole");
+  for (const auto& rule : role["rules"]) {
     for (const auto* field : {"apiGroups", "resources", "verbs"}) {
       for (const auto& value : rule[field]) CHECK(value != "*");
     }

@@ -1,0 +1,166 @@
+// What an Application's status says about what its objects report.
+#include <catch2/catch.hpp>
+
+#include "core/controllers/application/status.h"
+
+using namespace kapp::controllers::application;
+using nlohmann::json;
+
+namespace {
+
+json deployment(int replicas, int ready, long long generation = 1, long long observed = 1) {
+  return {{"kind", "Deployment"},
+          {"metadata", {{"generation", generation}}},
+          {"status",
+           {{"observedGeneration", observed},
+            {"replicas", replicas},
+            {"updatedReplicas", replicas},
+            {"readyReplicas", ready}}}};
+}
+
+json pod_waiting(const std::string& reason) {
+  return {
+      {"metadata", {{"name", "web-1"}}},
+      {"status",
+       {{"containerStatuses",
+         {{{"name", "web"}, {"state", {{"waiting", {{"reason", reason}, {"message", "m"}}}}}}}}}}};
+}
+
+ComponentObservation observed(const std::string& name, json workload, int desired = 2) {
+  return {name, "Inline", "Deployment", desired, std::move(workload), {}, {}, {}};
+}
+
+json condition(const json& status, const std::string& type) {
+  for (const auto& c : status["conditions"])
+    if (c["type"] == type) return c;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a workload available at its desired replicas is Running") {
+  const auto s = component_status(observed("web", deployment(2, 2)));
+  CHECK(s["phase"] == "Running");
+  CHECK(s["readyReplicas"] == 2);
+  CHECK_FALSE(s.contains("message"));
+}
+
+TEST_CASE("a workload short of ready replicas is Pending with the count") {
+  const auto s = component_status(observed("web", deployment(2, 1)));
+  CHECK(s["phase"] == "Pending");
+  CHECK(s["message"] == "1/2 replicas ready");
+}
+
+TEST_CASE("a workload whose controller has not seen the latest spec is not Running") {
+  CHECK(component_status(observed("web", deployment(2, 2, 3, 2)))["phase"] == "Pending");
+}
+
+TEST_CASE("a workload not created yet is Pending") {
+  const auto s = component_status(observed("web", nullptr));
+  CHECK(s["phase"] == "Pending");
+  CHECK(s["message"] == "Deployment not created yet");
+}
+
+TEST_CASE("image pull errors and crash loops on a pod fail the component with the reason") {
+  for (const auto* reason : {"ErrImagePull", "ImagePullBackOff", "CrashLoopBackOff"}) {
+    auto o = observed("web", deployment(2, 1));
+    o.pods.push_back(pod_waiting(reason));
+    const auto s = component_status(o);
+    INFO(reason);
+    CHECK(s["phase"] == "Failed");
+    CHECK_THAT(s["message"].get<std::string>(), Catch::Contains(reason));
+  }
+}
+
+TEST_CASE("a pod still creating its container does not fail the component") {
+  auto o = observed("web", deployment(2, 1));
+  o.pods.push_back(pod_waiting("ContainerCreating"));
+  CHECK(component_status(o)["phase"] == "Pending");
+}
+
+TEST_CASE("an exceeded progress deadline fails the component") {
+  auto w = deployment(2, 1);
+  w["status"]["conditions"] = {{{"type", "Progressing"},
+                                {"status", "False"},
+                                {"reason", "ProgressDeadlineExceeded"},
+                                {"message", "ReplicaSet web-1 has timed out progressing."}}};
+  const auto s = component_status(observed("web", w));
+  CHECK(s["phase"] == "Failed");
+  CHECK_THAT(s["message"].get<std::string>(),
+             Catch::Contains("progress deadline exceeded: ReplicaSet web-1"));
+}
+
+TEST_CASE("a failure set by the controller wins over what the workload says") {
+  auto o = observed("web", deployment(2, 2));
+  o.failure = "Service demo/web already exists";
+  const auto s = component_status(o);
+  CHECK(s["phase"] == "Failed");
+  CHECK(s["message"] == "Service demo/web already exists");
+}
+
+TEST_CASE("an application is Running when every component runs") {
+  AppObservation o{
+      4, {observed("a", deployment(2, 2)), observed("b", deployment(2, 2))}, {}, {}, {}};
+  const auto s = application_status(o);
+  CHECK(s["phase"] == "Running");
+  CHECK(s["ready"] == "2/2");
+  CHECK(s["observedGeneration"] == 4);
+  CHECK(condition(s, "Ready")["status"] == "True");
+  CHECK(condition(s, "ComponentsReady")["message"] == "2 of 2 components available");
+}
+
+TEST_CASE("an application is Pending while any component is, and says which") {
+  AppObservation o{1, {observed("a", deployment(2, 2)), observed("b", nullptr)}, {}, {}, {}};
+  const auto s = application_status(o);
+  CHECK(s["phase"] == "Pending");
+  CHECK(s["ready"] == "1/2");
+  CHECK(condition(s, "Ready")["reason"] == "ComponentsPending");
+  CHECK(condition(s, "Ready")["message"] == "b: Deployment not created yet");
+}
+
+TEST_CASE("an application is Failed when any component fails, even if others are pending") {
+  auto failing = observed("b", deployment(2, 2));
+  failing.failure = "name taken";
+  AppObservation o{1, {observed("a", nullptr), failing}, {}, {}, {}};
+  const auto s = application_status(o);
+  CHECK(s["phase"] == "Failed");
+  CHECK(condition(s, "Ready")["reason"] == "ComponentFailed");
+}
+
+TEST_CASE("a missing Component object keeps the application Pending with its name") {
+  auto missing = observed("worker", nullptr, 0);
+  missing.source = "Component";
+  missing.pending = "Component demo/worker not found";
+  AppObservation o{1, {observed("a", deployment(2, 2)), missing}, {}, {}, {}};
+  const auto s = application_status(o);
+  CHECK(s["phase"] == "Pending");
+  CHECK(s["components"][1]["message"] == "Component demo/worker not found");
+}
+
+TEST_CASE("an integration whose CRD is not installed is False with CRDNotInstalled") {
+  AppObservation o{1, {observed("a", deployment(1, 1), 1)}, {}, {}, {}};
+  o.metrics = {.wanted = true, .installed = false};
+  const auto s = application_status(o);
+  CHECK(condition(s, "MetricsReady")["status"] == "False");
+  CHECK(condition(s, "MetricsReady")["reason"] == "CRDNotInstalled");
+  CHECK(condition(s, "OffloadingReady")["reason"] == "NotRequested");
+  CHECK(s["phase"] == "Running");  // metrics are a side show: the components still run
+}
+
+TEST_CASE("a communications failure is a False CommunicationsReady with the error") {
+  AppObservation o{1, {observed("a", deployment(1, 1), 1)}, "NetworkPolicy rejected", {}, {}};
+  const auto c = condition(application_status(o), "CommunicationsReady");
+  CHECK(c["status"] == "False");
+  CHECK(c["reason"] == "ApplyFailed");
+  CHECK(c["message"] == "NetworkPolicy rejected");
+}
+
+TEST_CASE("every condition carries a reason, a message and the observed generation") {
+  AppObservation o{7, {observed("a", nullptr)}, {}, {}, {}};
+  for (const auto& c : application_status(o)["conditions"]) {
+    INFO(c.dump());
+    CHECK_FALSE(c.value("reason", "").empty());
+    CHECK_FALSE(c.value("message", "").empty());
+    CHECK(c["observedGeneration"] == 7);
+  }
+}
