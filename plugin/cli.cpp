@@ -108,21 +108,17 @@ std::string object_ref(const json& object) {
   return kind + (group.empty() ? "" : "." + group) + "/" + object["metadata"].value("name", "");
 }
 
-void print_objects(const std::vector<json>& objects, const std::string& format) {
-  if (format == "yaml") {
+void print_objects(const std::vector<json>& objects, const std::string& format, bool as_list) {
+  const json list = {
+      {"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}, {"metadata", json::object()}};
+  if (format == "yaml" && !as_list) {
+    // Manifests stay a stream of documents, as kubectl apply -f and GitOps tools read them.
     for (std::size_t i = 0; i < objects.size(); ++i)
       std::cout << (i ? "---\n" : "") << yaml::dump(objects[i]);
+  } else if (format == "yaml") {
+    std::cout << yaml::dump(list);
   } else if (format == "json") {
-    if (objects.size() == 1) {
-      std::cout << objects[0].dump(4) << "\n";
-    } else {
-      std::cout << json{{"apiVersion", "v1"},
-                        {"kind", "List"},
-                        {"items", objects},
-                        {"metadata", json::object()}}
-                       .dump(4)
-                << "\n";
-    }
+    std::cout << (objects.size() == 1 && !as_list ? objects[0] : list).dump(4) << "\n";
   } else if (format == "name") {
     for (const auto& object : objects) std::cout << object_ref(object) << "\n";
   } else {

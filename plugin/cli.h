@@ -47,7 +47,9 @@ class Session {
 
 // Output formats of -o: yaml, json, name (and the verb's own tables).
 std::string output_format(const cxxopts::ParseResult& parsed);
-void print_objects(const std::vector<nlohmann::json>& objects, const std::string& format);
+// `as_list`: what a listing found, printed as a List even when it is one object or none.
+void print_objects(const std::vector<nlohmann::json>& objects, const std::string& format,
+                   bool as_list = false);
 // "kind.group/name" as kubectl prints with -o name.
 std::string object_ref(const nlohmann::json& object);
 

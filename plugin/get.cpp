@@ -129,7 +129,7 @@ int run_get(const Args& args) {
     printed_table = true;
   }
   if (!format.empty() && !wide) {
-    print_objects(objects, format);
+    print_objects(objects, format, /*as_list=*/positional.size() < 2);
   } else if (!printed_table) {
     std::cerr << (ns.empty() ? std::string("No resources found")
                              : "No resources found in " + ns + " namespace.")

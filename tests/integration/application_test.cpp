@@ -331,6 +331,7 @@ TEST_CASE("the NetworkPolicies admit exactly the declared pairs and ports") {
 
 TEST_CASE("create refuses a Component whose Application does not exist") {
   TestNamespace ns;
+  install_crds();
   TempDir dir;
   const auto file = dir.write("worker.yaml", component_object(ns.name(), "shop", "worker").dump());
   const auto result = kubectl_app({"create", "-f", file});
@@ -397,6 +398,7 @@ TEST_CASE("a name used by an inline component and a Component object is a Failed
 
 TEST_CASE("create rejects a bad spec before sending anything") {
   TestNamespace ns;
+  install_crds();
   TempDir dir;
   auto good = application(ns.name(), "good", {component("web")});
   auto bad = application(ns.name(), "bad", {component("web", {{"replicas", -1}})});
