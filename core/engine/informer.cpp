@@ -85,9 +85,15 @@ std::optional<json> Informer::get(const std::string& ns, const std::string& name
 std::vector<json> Informer::list(const std::string& ns) const {
   std::lock_guard lock(mutex_);
   std::vector<json> out;
-  for (const auto& [key, object] : objects_) {
-    if (ns.empty() || namespace_of(object) == ns) out.push_back(object);
+  if (ns.empty() || !type_.namespaced) {
+    for (const auto& [key, object] : objects_) out.push_back(object);
+    return out;
   }
+  // Keys are "namespace/name" in order: one namespace is one contiguous range.
+  const auto prefix = ns + "/";
+  for (auto it = objects_.lower_bound(prefix);
+       it != objects_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+    out.push_back(it->second);
   return out;
 }
 
@@ -100,10 +106,41 @@ std::vector<json> Informer::owned_by(const std::string& owner_uid) const {
   return out;
 }
 
+void Informer::index_label(const std::string& label_key) {
+  std::lock_guard lock(mutex_);
+  indexed_labels_.insert(label_key);
+}
+
+std::vector<json> Informer::labelled(const std::string& ns, const std::string& label_key,
+                                     const std::string& value) const {
+  std::lock_guard lock(mutex_);
+  std::vector<json> out;
+  auto it = by_label_.find(label_key + "=" + value);
+  if (it == by_label_.end()) return out;
+  for (const auto& key : it->second) {
+    const auto& object = objects_.at(key);
+    if (ns.empty() || namespace_of(object) == ns) out.push_back(object);
+  }
+  return out;
+}
+
+std::vector<std::string> Informer::label_entries(const json& object) const {
+  std::vector<std::string> entries;
+  if (indexed_labels_.empty()) return entries;
+  const auto labels = object["metadata"].value("labels", json::object());
+  for (const auto& label : indexed_labels_) {
+    const auto it = labels.find(label);
+    if (it != labels.end() && it->is_string())
+      entries.push_back(label + "=" + it->get<std::string>());
+  }
+  return entries;
+}
+
 void Informer::store(const json& object) {
   const auto key = key_of(object);
   erase(key);
   for (const auto& uid : owner_uids(object)) by_owner_[uid].insert(key);
+  for (const auto& entry : label_entries(object)) by_label_[entry].insert(key);
   objects_[key] = object;
 }
 
@@ -115,6 +152,12 @@ void Informer::erase(const std::string& key) {
     if (owners == by_owner_.end()) continue;
     owners->second.erase(key);
     if (owners->second.empty()) by_owner_.erase(owners);
+  }
+  for (const auto& entry : label_entries(it->second)) {
+    auto labelled = by_label_.find(entry);
+    if (labelled == by_label_.end()) continue;
+    labelled->second.erase(key);
+    if (labelled->second.empty()) by_label_.erase(labelled);
   }
   objects_.erase(it);
 }
@@ -131,6 +174,7 @@ std::string Informer::relist() {
     std::map<std::string, json> previous;
     previous.swap(objects_);
     by_owner_.clear();
+    by_label_.clear();
     for (auto& item : list["items"]) {
       // List items carry no kind; handlers and reconcilers expect whole objects.
       item["apiVersion"] = type_.api_version();

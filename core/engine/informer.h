@@ -55,6 +55,11 @@ class Informer {
   std::vector<json> list(const std::string& ns = "") const;
   // Objects whose ownerReferences name this uid (an index, not a scan of the whole cache).
   std::vector<json> owned_by(const std::string& owner_uid) const;
+  // Indexes objects by the value of this label; call before start().
+  void index_label(const std::string& label_key);
+  // Objects of `ns` ("" for all) whose indexed label `label_key` has this value.
+  std::vector<json> labelled(const std::string& ns, const std::string& label_key,
+                             const std::string& value) const;
 
   // How many times the informer listed (the first time and after 410s and errors).
   int lists() const { return lists_; }
@@ -67,6 +72,7 @@ class Informer {
   void apply_event(const client::WatchEvent& event);
   void store(const json& object);
   void erase(const std::string& key);
+  std::vector<std::string> label_entries(const json& object) const;
   std::vector<EventHandler> handlers() const;
 
   client::Client& client_;
@@ -76,6 +82,8 @@ class Informer {
   std::condition_variable cv_;                             // signals sync and stop
   std::map<std::string, json> objects_;                    // key -> object
   std::map<std::string, std::set<std::string>> by_owner_;  // owner uid -> keys
+  std::set<std::string> indexed_labels_;
+  std::map<std::string, std::set<std::string>> by_label_;  // "label=value" -> keys
   std::vector<EventHandler> handlers_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> synced_{false};

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/engine/controller.h"
+#include "core/engine/finalizers.h"
 #include "core/engine/informer.h"
 #include "core/engine/object.h"
 #include "core/errors.h"
@@ -178,4 +179,62 @@ TEST_CASE("an informer started again reports the deletions it missed while stopp
     return deleted.count("doomed") == 1;
   }));
   CHECK_FALSE(informer.get(ns.name(), "doomed"));
+}
+
+TEST_CASE("the informer indexes objects by namespace and by label") {
+  TestNamespace ns;
+  TestNamespace other;
+  Informer informer(admin(), kConfigMap);
+  informer.index_label("tier");
+  auto labelled = [](json object, const std::string& tier) {
+    object["metadata"]["labels"] = {{"tier", tier}};
+    return object;
+  };
+  admin().create(kConfigMap, ns.name(), labelled(config_map(ns.name(), "web"), "front"));
+  admin().create(kConfigMap, ns.name(), labelled(config_map(ns.name(), "db"), "back"));
+  admin().create(kConfigMap, other.name(), labelled(config_map(other.name(), "web"), "front"));
+  informer.start();
+  REQUIRE(informer.wait_for_sync(10s));
+
+  CHECK(informer.list(ns.name()).size() >= 2);  // and the namespace's own root CA config map
+  for (const auto& object : informer.list(ns.name()))
+    CHECK(object["metadata"]["namespace"] == ns.name());
+  CHECK(informer.labelled(ns.name(), "tier", "front").size() == 1);
+  CHECK(informer.labelled("", "tier", "front").size() == 2);
+  // A relabelled object moves in the index as the watch reports it.
+  admin().merge_patch(kConfigMap, ns.name(), "db",
+                      {{"metadata", {{"labels", {{"tier", "front"}}}}}});
+  CHECK(eventually([&] { return informer.labelled(ns.name(), "tier", "front").size() == 2; }));
+  CHECK(informer.labelled(ns.name(), "tier", "back").empty());
+}
+
+TEST_CASE("a finalizer is added once, holds the deletion, and releases it when removed") {
+  using namespace kapp::engine;
+  TestNamespace ns;
+  const auto created = admin().create(kConfigMap, ns.name(), config_map(ns.name(), "held"));
+  const auto held = add_finalizer(admin(), kConfigMap, created, "kubectl-app.io/test");
+  CHECK(has_finalizer(held, "kubectl-app.io/test"));
+  // Already there: no write, the same resourceVersion.
+  CHECK(add_finalizer(admin(), kConfigMap, held,
+                      "kubectl-app.io/test")["metadata"]["resourceVersion"] ==
+        held["metadata"]["resourceVersion"]);
+
+  admin().remove(kConfigMap, ns.name(), "held");
+  const auto deleting = admin().get(kConfigMap, ns.name(), "held");
+  CHECK(being_deleted(deleting));
+  remove_finalizer(admin(), kConfigMap, deleting, "kubectl-app.io/test");
+  CHECK(eventually([&] { return !admin().get_if_exists(kConfigMap, ns.name(), "held"); }));
+}
+
+TEST_CASE("a finalizer write from a stale copy is a conflict, not a lost update") {
+  using namespace kapp::engine;
+  TestNamespace ns;
+  const auto stale = admin().create(kConfigMap, ns.name(), config_map(ns.name(), "raced"));
+  admin().merge_patch(kConfigMap, ns.name(), "raced", {{"data", {{"key", "changed"}}}});
+  try {
+    add_finalizer(admin(), kConfigMap, stale, "kubectl-app.io/test");
+    FAIL("a write from a stale copy went through");
+  } catch (const kapp::ApiError& e) {
+    CHECK(e.code() == 409);
+  }
 }

@@ -20,6 +20,7 @@ using nlohmann::json;
 namespace res = client::resources;
 
 constexpr const char* kFieldManager = "kubectl-app";
+constexpr const char* kAppLabel = "kubectl-app.io/application";
 
 class Reconciler {
  public:
@@ -29,6 +30,7 @@ class Reconciler {
         apps_(manager.informer(res::kApplication)),
         components_(manager.informer(res::kComponent)),
         pods_(manager.informer(res::kPod)) {
+    pods_.index_label(kAppLabel);  // every pass looks up each component's pods
     for (const auto* type : {&res::kDeployment, &res::kStatefulSet, &res::kService,
                              &res::kNetworkPolicy, &res::kPersistentVolumeClaim}) {
       owned_.push_back(&manager.informer(*type));
@@ -148,12 +150,9 @@ class Reconciler {
     }
     if (o.failure.empty()) {
       o.workload = informer_for(kind)->get(model.namespace_name(), c.name).value_or(json());
-      for (const auto& pod : pods_.list(model.namespace_name())) {
-        const auto labels = pod["metadata"].value("labels", json::object());
-        if (labels.value("kubectl-app.io/application", "") == model.name() &&
-            labels.value("kubectl-app.io/component", "") == c.name) {
+      for (const auto& pod : pods_.labelled(model.namespace_name(), kAppLabel, model.name())) {
+        if (pod["metadata"]["labels"].value("kubectl-app.io/component", "") == c.name)
           o.pods.push_back(pod);
-        }
       }
     }
     return o;
