@@ -6,6 +6,7 @@
 #include "plugin/commands.h"
 #include "plugin/kinds.h"
 #include "plugin/table.h"
+#include "plugin/watch.h"
 
 namespace kapp::cli {
 namespace {
@@ -87,13 +88,18 @@ int run_get(const Args& args) {
   add_output_flag(options, "wide, yaml, json or name");
   options.add_options()("A,all-namespaces", "List across all namespaces",
                         cxxopts::value<bool>()->default_value("false"))(
-      "positional", "", cxxopts::value<std::vector<std::string>>());
+      "w,watch", "After listing, print every change until interrupted (needs KIND)",
+      cxxopts::value<bool>()->default_value("false"))("positional", "",
+                                                      cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
   const auto parsed = parse(options, args);
   const auto positional = parsed.count("positional")
                               ? parsed["positional"].as<std::vector<std::string>>()
                               : std::vector<std::string>{};
   if (positional.size() > 2) throw UsageError("get takes at most KIND and NAME");
+  const bool watch = parsed["watch"].as<bool>();
+  if (watch && positional.empty())
+    throw UsageError("--watch follows one kind; name it: kubectl app get KIND --watch");
   const auto format = output_format(parsed);
   const bool wide = format == "wide";
   Session session(parsed);
@@ -103,12 +109,15 @@ int run_get(const Args& args) {
   if (!positional.empty()) kinds = {&kind_named(positional[0])};
   std::vector<json> objects;
   bool printed_table = false;
+  std::string version;  // where --watch picks up
   for (const auto* type : kinds) {
     std::vector<json> found;
     if (positional.size() == 2) {
       found.push_back(session.client().get(*type, ns, positional[1]));
+      version = found.back()["metadata"].value("resourceVersion", "");
     } else {
       auto list = session.client().list(*type, ns);
+      version = list["metadata"].value("resourceVersion", "");
       for (auto& item : list["items"]) found.push_back(std::move(item));
     }
     for (auto& o : found) {
@@ -129,12 +138,28 @@ int run_get(const Args& args) {
     printed_table = true;
   }
   if (!format.empty() && !wide) {
-    print_objects(objects, format, /*as_list=*/positional.size() < 2);
-  } else if (!printed_table) {
+    print_objects(objects, format, /*as_list=*/positional.size() < 2 && !watch);
+  } else if (!printed_table && !watch) {
     std::cerr << (ns.empty() ? std::string("No resources found")
                              : "No resources found in " + ns + " namespace.")
               << "\n";
   }
+  if (!watch) return 0;
+  std::cout.flush();
+  const auto& type = *kinds[0];
+  follow(session.client(), type, ns, positional.size() == 2 ? positional[1] : "", version,
+         [&](const std::string&, const json& o) {
+           if (!format.empty() && !wide) {
+             print_objects({o}, format);
+           } else {
+             Table table(columns(type, wide), session.all_namespaces());
+             table.add(o["metadata"].value("namespace", ""), row(type, o, wide));
+             table.print(std::cout, /*header=*/!printed_table);
+             printed_table = true;
+           }
+           std::cout.flush();
+           return true;
+         });
   return 0;
 }
 

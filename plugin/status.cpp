@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <iostream>
 
+#include "core/engine/object.h"
 #include "core/errors.h"
 #include "core/util/time.h"
 #include "core/yaml/yaml.h"
 #include "plugin/commands.h"
 #include "plugin/kinds.h"
 #include "plugin/table.h"
+#include "plugin/watch.h"
 
 namespace kapp::cli {
 namespace {
@@ -146,7 +148,9 @@ int run_status(const Args& args) {
       new_options("status [KIND] NAME",
                   "Show an Application as a tree (components, workloads, services, policies, "
                   "communications, conditions, recent events), or another kind's status.");
-  options.add_options()("positional", "", cxxopts::value<std::vector<std::string>>());
+  options.add_options()("w,watch", "Print the status again whenever it changes, until interrupted",
+                        cxxopts::value<bool>()->default_value("false"))(
+      "positional", "", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
   const auto parsed = parse(options, args);
   const auto positional = parsed.count("positional")
@@ -158,11 +162,27 @@ int run_status(const Args& args) {
   Session session(parsed);
   auto object = session.client().get(type, session.namespace_name(), positional.back());
   object["kind"] = type.kind;
-  if (type.kind == "Application") {
-    print_application(session.client(), object);
-  } else {
-    print_other(session.client(), object);
-  }
+  auto print = [&](const json& o) {
+    if (type.kind == "Application") {
+      print_application(session.client(), o);
+    } else {
+      print_other(session.client(), o);
+    }
+    std::cout.flush();
+  };
+  print(object);
+  if (!parsed["watch"].as<bool>()) return 0;
+  follow(session.client(), type, session.namespace_name(), positional.back(),
+         object["metadata"].value("resourceVersion", ""),
+         [&](const std::string& event, const json& o) {
+           std::cout << "\n";
+           if (event == "DELETED") {
+             std::cout << type.kind << " " << engine::key_of(o) << " deleted\n";
+             return false;
+           }
+           print(o);
+           return true;
+         });
   return 0;
 }
 

@@ -12,7 +12,8 @@ class Table {
  public:
   Table(std::vector<std::string> headers, bool with_namespace);
   void add(const std::string& ns, std::vector<std::string> cells);
-  void print(std::ostream& out) const;
+  // Without the header: the rows --watch adds under a table already printed.
+  void print(std::ostream& out, bool header = true) const;
 
  private:
   std::vector<std::vector<std::string>> rows_;

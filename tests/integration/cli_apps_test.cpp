@@ -1,6 +1,8 @@
 // The CLI verbs for Applications and Components, one scenario each, driving the real binary.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "core/client/resource.h"
 #include "core/yaml/yaml.h"
 #include "tests/support/cluster.h"
@@ -242,4 +244,38 @@ TEST_CASE("delete of a missing object fails unless told to ignore it") {
   CHECK(
       kubectl_app({"delete", "kapp", "nothere", "-n", ns.name(), "--ignore-not-found"}).exit_code ==
       0);
+}
+
+TEST_CASE("get --watch prints a row for every change") {
+  TestNamespace ns;
+  install_crds();
+  BackgroundProcess watching(
+      {KAPP_BINARY, "get", "kapp", "-n", ns.name(), "--watch", "--kubeconfig", admin_kubeconfig()});
+  REQUIRE(kubectl_app({"create", "shop", "-n", ns.name(), "--component", "name=web,image=nginx"})
+              .exit_code == 0);
+  CHECK(eventually([&] {
+    return watching.output().find("NAME   PHASE     READY") != std::string::npos &&
+           watching.output().find("\nshop ") != std::string::npos;
+  }));
+  admin().merge_patch(res::kApplication, ns.name(), "shop",
+                      {{"metadata", {{"labels", {{"touched", "yes"}}}}}});
+  CHECK(eventually([&] {
+    const auto out = watching.output();
+    return std::count(out.begin(), out.end(), '\n') >= 3;  // the header and two rows
+  }));
+  CHECK(watching.running());
+}
+
+TEST_CASE("status --watch follows the application until it is deleted") {
+  TestNamespace ns;
+  RunningControllers controllers(ns.name(), 500ms);
+  REQUIRE(kubectl_app({"create", "shop", "-n", ns.name(), "--component", "name=web,image=nginx"})
+              .exit_code == 0);
+  BackgroundProcess watching({KAPP_BINARY, "status", "shop", "-n", ns.name(), "--watch",
+                              "--kubeconfig", admin_kubeconfig()});
+  CHECK(eventually([&] { return watching.output().find("/shop: Running") != std::string::npos; },
+                   60s));
+  admin().remove(res::kApplication, ns.name(), "shop");
+  CHECK(watching.wait(30s) == 0);
+  CHECK_THAT(watching.output(), Catch::EndsWith("Application " + ns.name() + "/shop deleted\n"));
 }
