@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/engine/controller.h"
+#include "core/engine/events.h"
 #include "core/engine/finalizers.h"
 #include "core/engine/informer.h"
 #include "core/engine/object.h"
@@ -237,4 +238,51 @@ TEST_CASE("a finalizer write from a stale copy is a conflict, not a lost update"
   } catch (const kapp::ApiError& e) {
     CHECK(e.code() == 409);
   }
+}
+
+namespace {
+
+std::vector<json> events_about(const std::string& ns, const std::string& name) {
+  std::vector<json> out;
+  const auto events = admin().list(kapp::client::resources::kEvent, ns);
+  for (const auto& e : events["items"])
+    if (e["involvedObject"].value("name", "") == name) out.push_back(e);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("an event recurring within its window is written once") {
+  TestNamespace ns;
+  const auto object = admin().create(kConfigMap, ns.name(), config_map(ns.name(), "noisy"));
+  kapp::engine::EventRecorder recorder(admin(), "test");
+  for (int i = 0; i < 10; ++i) recorder.record(object, "Warning", "Broken", "still broken");
+  const auto events = events_about(ns.name(), "noisy");
+  REQUIRE(events.size() == 1);
+  CHECK(events[0]["count"] == 1);
+  CHECK(events[0]["reason"] == "Broken");
+  CHECK(events[0]["source"]["component"] == "test");
+}
+
+TEST_CASE("an event recurring after its window counts up on the same Event") {
+  TestNamespace ns;
+  const auto object = admin().create(kConfigMap, ns.name(), config_map(ns.name(), "flappy"));
+  kapp::engine::EventRecorder recorder(admin(), "test", {.window = std::chrono::seconds(0)});
+  for (int i = 0; i < 3; ++i) recorder.record(object, "Warning", "Broken", "broken again");
+  const auto events = events_about(ns.name(), "flappy");
+  REQUIRE(events.size() == 1);
+  CHECK(events[0]["count"] == 3);
+}
+
+TEST_CASE("an object emitting too many events is rate limited") {
+  TestNamespace ns;
+  const auto object = admin().create(kConfigMap, ns.name(), config_map(ns.name(), "storm"));
+  const auto other = admin().create(kConfigMap, ns.name(), config_map(ns.name(), "calm"));
+  kapp::engine::EventRecorder recorder(admin(), "test",
+                                       {.burst = 3, .refill = std::chrono::hours(1)});
+  for (int i = 0; i < 6; ++i)
+    recorder.record(object, "Warning", "Reason" + std::to_string(i), "message");
+  recorder.record(other, "Normal", "Fine", "its own bucket");
+  CHECK(events_about(ns.name(), "storm").size() == 3);
+  CHECK(events_about(ns.name(), "calm").size() == 1);
 }
