@@ -411,7 +411,7 @@ TEST_CASE("create rejects a bad spec before sending anything") {
   CHECK_FALSE(exists(res::kApplication, ns.name(), "bad"));
 }
 
-TEST_CASE("a steady state makes no write requests while the timers fire") {
+TEST_CASE("a steady state makes no write requests for a minute while the timers fire") {
   TestNamespace ns;
   RunningControllers controllers(ns.name(), kResync);
   create_running_shop(ns.name());
@@ -425,9 +425,9 @@ TEST_CASE("a steady state makes no write requests while the timers fire") {
 
   const auto before_writes = writes();
   const auto before_reconciles = reconciles("application");
-  // Twenty seconds of resyncs every 500ms: about forty passes over the application.
-  CHECK_FALSE(eventually([&] { return writes() > before_writes; }, 20s));
+  // A minute of resyncs every 500ms: over a hundred passes over the application.
+  CHECK_FALSE(eventually([&] { return writes() > before_writes; }, 60s));
   INFO("reconciles: " << reconciles("application") - before_reconciles);
-  CHECK(reconciles("application") - before_reconciles >= 20);
+  CHECK(reconciles("application") - before_reconciles >= 100);
   CHECK(writes() == before_writes);
 }
