@@ -9,3 +9,4 @@ trap '"$root/tests/cluster/down.sh" "$state" >/dev/null 2>&1 || true' EXIT
 for threads in 1 4; do
   "$build/bench/bench_client" "$state/kubeconfig" 2000 "$threads"
 done
+"$build/bench/bench_reconcile" "$state/kubeconfig" 100 4

@@ -75,6 +75,13 @@ bool exists(const kapp::client::ResourceType& type, const std::string& ns,
   return admin().get_if_exists(type, ns, name).has_value();
 }
 
+// The name of the Application that controls an object.
+std::string engine_owner(const json& object) {
+  for (const auto& o : object["metadata"].value("ownerReferences", json::array()))
+    if (o.value("controller", false)) return o.value("name", "");
+  return "";
+}
+
 bool has_event(const std::string& ns, const std::string& object, const std::string& reason) {
   const auto events = admin().list(res::kEvent, ns);
   for (const auto& e : events["items"]) {
@@ -247,6 +254,30 @@ TEST_CASE("a name taken by a foreign object fails the component and leaves the o
   CHECK(after["metadata"]["resourceVersion"] == before["metadata"]["resourceVersion"]);
   CHECK_FALSE(after["metadata"].contains("ownerReferences"));
   CHECK_FALSE(exists(res::kDeployment, ns.name(), "web"));
+}
+
+TEST_CASE("two applications created at once never take each other's objects") {
+  TestNamespace ns;
+  RunningControllers controllers(ns.name(), kResync);
+  admin().create(res::kApplication, ns.name(), application(ns.name(), "first", {component("api")}));
+  admin().create(res::kApplication, ns.name(),
+                 application(ns.name(), "second", {component("api")}));
+
+  // Whichever came first keeps the name; the other is Failed and says why.
+  CHECK(eventually(
+      [&] {
+        const auto a = status_of(res::kApplication, ns.name(), "first").value("phase", "");
+        const auto b = status_of(res::kApplication, ns.name(), "second").value("phase", "");
+        return (a == "Running" && b == "Failed") || (a == "Failed" && b == "Running");
+      },
+      kConverge));
+  const auto owner = engine_owner(admin().get(res::kDeployment, ns.name(), "api"));
+  const auto loser = owner == "first" ? "second" : "first";
+  CHECK_THAT(component_entry(ns.name(), loser, "api").value("message", ""),
+             Catch::Contains("not owned by application " + std::string(loser)));
+  CHECK(admin().get(res::kDeployment, ns.name(),
+                    "api")["spec"]["selector"]["matchLabels"]["kubectl-app.io/application"] ==
+        owner);
 }
 
 TEST_CASE("deleting an application garbage-collects its objects and keeps its volume claims") {

@@ -94,7 +94,14 @@ class Reconciler {
     const auto name = engine::name_of(desired);
     pass.desired.insert(kind + "/" + name);
     auto* informer = informer_for(kind);
-    const auto live = informer->get(engine::namespace_of(desired), name);
+    auto live = informer->get(engine::namespace_of(desired), name);
+    // Not in the cache may only mean not yet in it (another application's reconcile may
+    // have just created it): ask the server, and apply only on the version that was checked.
+    std::string checked_version;
+    if (!live) {
+      live = client_.get_if_exists(informer->type(), engine::namespace_of(desired), name);
+      if (live) checked_version = engine::resource_version_of(*live);
+    }
     if (live) {
       const auto owner = engine::controller_of(*live);
       const bool ours = owner.is_object()
@@ -107,7 +114,9 @@ class Reconciler {
       }
       if (engine::already_applied(desired, *live)) return "";
     }
-    client_.apply(informer->type(), desired, {.field_manager = kFieldManager, .force = true});
+    auto applied = desired;
+    if (!checked_version.empty()) applied["metadata"]["resourceVersion"] = checked_version;
+    client_.apply(informer->type(), applied, {.field_manager = kFieldManager, .force = true});
     return "";
   }
 
