@@ -62,7 +62,8 @@ json app(const std::string& ns, int i) {
 
 int running(kapp::client::Client& client, const std::string& ns) {
   int n = 0;
-  for (const auto& a : client.list(res::kApplication, ns)["items"])
+  const auto apps = client.list(res::kApplication, ns);
+  for (const auto& a : apps["items"])
     n += a.value("status", json::object()).value("phase", "") == "Running";
   return n;
 }

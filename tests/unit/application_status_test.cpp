@@ -157,7 +157,8 @@ TEST_CASE("a communications failure is a False CommunicationsReady with the erro
 
 TEST_CASE("every condition carries a reason, a message and the observed generation") {
   AppObservation o{7, {observed("a", nullptr)}, {}, {}, {}};
-  for (const auto& c : application_status(o)["conditions"]) {
+  const auto status = application_status(o);
+  for (const auto& c : status["conditions"]) {
     INFO(c.dump());
     CHECK_FALSE(c.value("reason", "").empty());
     CHECK_FALSE(c.value("message", "").empty());

@@ -1,5 +1,6 @@
 #include "core/controllers/application/controller.h"
 
+#include <algorithm>
 #include <set>
 
 #include "core/controllers/application/status.h"
@@ -244,7 +245,19 @@ class Reconciler {
             {.propagation_policy = "Background", .precondition_uid = engine::uid_of(object)});
       }
     }
-    prune_monitors(app, desired);
+    if (may_have_monitors(app, desired)) prune_monitors(app, desired);
+  }
+
+  // Monitors are not cached (their CRD is optional), so listing them costs a request: skip it
+  // unless this pass wants one or the last status says some were applied.
+  static bool may_have_monitors(const json& app, const std::set<std::string>& desired) {
+    if (std::any_of(desired.begin(), desired.end(),
+                    [](const std::string& d) { return d.rfind("ServiceMonitor/", 0) == 0; }))
+      return true;
+    const auto status = app.value("status", json::object());
+    for (const auto& c : status.value("conditions", json::array()))
+      if (c.value("type", "") == "MetricsReady") return c.value("reason", "") != "NotRequested";
+    return true;  // no status yet: look
   }
 
   void prune_monitors(const json& app, const std::set<std::string>& desired) {
