@@ -7,7 +7,7 @@ KUBECONFIG_LOCAL := $(CLUSTER_DIR)/kubeconfig
 CTEST_FLAGS ?= --output-on-failure
 
 .PHONY: all deps build test test-unit test-integration test-sanitize controlplane cluster cluster-down \
-        install uninstall run docker-build deploy undeploy manifests demo bench fmt fmt-check clean
+        install uninstall run docker-build deploy undeploy manifests demo demo-down bench fmt fmt-check clean
 
 all: build
 
@@ -41,7 +41,8 @@ cluster: controlplane ## Bring up a local control plane; its kubeconfig is .clus
 	@tests/cluster/up.sh $(CLUSTER_DIR)
 	@echo "export KUBECONFIG=$(KUBECONFIG_LOCAL)"
 
-cluster-down: ## Stop the local control plane
+cluster-down: ## Stop the local control plane (and the controller `make demo` started on it)
+	@CLUSTER_DIR=$(CLUSTER_DIR) hack/demo.sh stop
 	@tests/cluster/down.sh $(CLUSTER_DIR)
 
 bench: build controlplane ## Run the benchmarks against a control plane of their own
@@ -69,11 +70,10 @@ undeploy: build ## Remove the deployed controller
 manifests: build ## Print the CRDs as YAML (they are authored in crds/ and embedded in the binary)
 	@$(BIN) install --dry-run=client -o yaml
 
-demo: build cluster ## The main job: a local cluster, the CRDs installed, the versions shown
-	KUBECONFIG=$(KUBECONFIG_LOCAL) $(BIN) install
-	KUBECONFIG=$(KUBECONFIG_LOCAL) $(BIN) version
-	KUBECONFIG=$(KUBECONFIG_LOCAL) kubectl get crd -l app.kubernetes.io/managed-by=kubectl-app
-	@echo "The cluster stays up: export KUBECONFIG=$(KUBECONFIG_LOCAL); stop it with 'make cluster-down'."
+demo: build controlplane ## The main job: local cluster, CRDs, controller, samples/shop.yaml until Running
+	@BUILD_DIR=$(BUILD_DIR) CLUSTER_DIR=$(CLUSTER_DIR) hack/demo.sh
+
+demo-down: cluster-down ## Stop the demo: its controller and the local control plane
 
 fmt: ## Format the C++ sources
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
