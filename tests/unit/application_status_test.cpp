@@ -125,6 +125,7 @@ TEST_CASE("an application is Failed when any component fails, even if others are
   const auto s = application_status(o);
   CHECK(s["phase"] == "Failed");
   CHECK(condition(s, "Ready")["reason"] == "ComponentFailed");
+  CHECK(condition(s, "Ready")["message"] == "b: name taken");  // the failure, not the wait
 }
 
 TEST_CASE("a missing Component object keeps the application Pending with its name") {

@@ -99,16 +99,17 @@ json application_status(const AppObservation& o) {
   json components = json::array();
   int running = 0;
   bool failed = false;
-  std::string first_problem;
+  std::string first_failure, first_pending;  // what the Ready condition says: failures first
   for (const auto& c : o.components) {
     auto s = component_status(c);
     const auto phase = s["phase"].get<std::string>();
     running += phase == "Running";
     failed = failed || phase == "Failed";
-    if (phase != "Running" && first_problem.empty())
-      first_problem = c.name + ": " + s.value("message", phase);
+    auto& first = phase == "Failed" ? first_failure : first_pending;
+    if (phase != "Running" && first.empty()) first = c.name + ": " + s.value("message", phase);
     components.push_back(std::move(s));
   }
+  const auto first_problem = failed ? first_failure : first_pending;
   const int total = static_cast<int>(o.components.size());
   const std::string phase = failed ? "Failed" : running == total ? "Running" : "Pending";
   const auto g = o.generation;
