@@ -462,3 +462,26 @@ TEST_CASE("a steady state makes no write requests for a minute while the timers 
   CHECK(reconciles("application") - before_reconciles >= 100);
   CHECK(writes() == before_writes);
 }
+
+TEST_CASE("create reports the schema's message for each invalid component field") {
+  TestNamespace ns;
+  install_crds();
+  TempDir dir;
+  const std::vector<std::pair<json, std::string>> cases = {
+      {{{"replicas", -1}},
+       "spec.components[0].replicas in body should be greater than or equal to 0"},
+      {{{"workload", "Job"}}, "supported values: \"Deployment\", \"StatefulSet\""},
+      {{{"ports", {{{"port", 70000}}}}},
+       "ports[0].port in body should be less than or equal to 65535"},
+      {{{"name", "Web_1"}}, "spec.components[0].name in body should match"},
+  };
+  for (const auto& [fields, message] : cases) {
+    INFO(fields.dump());
+    const auto file =
+        dir.write("app.json", application(ns.name(), "v", {component("web", fields)}).dump());
+    const auto result = kubectl_app({"create", "-f", file});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.err, Catch::Contains(message));
+    CHECK_FALSE(exists(res::kApplication, ns.name(), "v"));
+  }
+}
