@@ -87,10 +87,13 @@ std::optional<QueueItem> WorkQueue::get() {
     if (waiting_.empty()) {
       cv_.wait(lock);
     } else {
-      auto earliest =
-          std::min_element(waiting_.begin(), waiting_.end(),
-                           [](const auto& a, const auto& b) { return a.second < b.second; });
-      cv_.wait_until(lock, earliest->second);
+      // A copy: wait_until reads its deadline again after waking, when another worker may
+      // have erased this entry.
+      const auto earliest =
+          std::min_element(waiting_.begin(), waiting_.end(), [](const auto& a, const auto& b) {
+            return a.second < b.second;
+          })->second;
+      cv_.wait_until(lock, earliest);
     }
   }
   QueueItem item{queue_.front(), {}};

@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "core/engine/work_queue.h"
 
@@ -85,4 +87,28 @@ TEST_CASE("shut_down wakes blocked workers with no item") {
   queue.shut_down();
   worker.join();
   CHECK(returned);
+}
+
+TEST_CASE("workers waiting on timers survive each other taking the earliest one") {
+  // Several workers sleep until the same earliest deadline; whichever wakes first takes the
+  // key, and the others must not read the entry it removed (ASan checks this).
+  WorkQueue queue;
+  constexpr int kKeys = 200;
+  std::atomic<int> handled{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&] {
+      while (auto item = queue.get()) {
+        ++handled;
+        queue.done(item->key);
+      }
+    });
+  }
+  for (int i = 0; i < kKeys; ++i)
+    queue.add_after("k" + std::to_string(i), std::chrono::milliseconds(1 + i % 5));
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (handled < kKeys && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  queue.shut_down();
+  for (auto& w : workers) w.join();
+  CHECK(handled == kKeys);
 }
