@@ -5,16 +5,32 @@
 #   source completions/kubectl-app.bash      # in ~/.bashrc, or copy it to
 #                                            # /etc/bash_completion.d/kubectl-app
 #
-# kubectl_complete-app is looked up on PATH first, then beside this file.
+#   source <(kubectl app completion bash)   # the same script, printed by the binary
+#
+# kubectl_complete-app is looked up on PATH first, then beside this file; without either, the
+# copy embedded in the binary (`kubectl app completion helper`) runs.
 
-_kubectl_app_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+_kubectl_app_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" 2>/dev/null && pwd)
 
-_kubectl_app() {
-  local completer line directive=0 prefix bash_cur cur
-  local -a words candidates=()
+# Runs the completion helper with the given words; KUBECTL_APP names the binary to ask.
+_kubectl_app_complete() {
+  local completer script
   completer=$(command -v kubectl_complete-app 2>/dev/null) ||
     completer=$_kubectl_app_dir/kubectl_complete-app
-  [[ -x $completer ]] || return 0
+  if [[ -x $completer ]]; then
+    "$completer" "$@"
+  elif [[ -n ${KUBECTL_APP:-} ]]; then
+    script=$("$KUBECTL_APP" completion helper 2>/dev/null) && sh -c "$script" kubectl_complete-app "$@"
+  elif command -v kubectl-app >/dev/null 2>&1; then
+    script=$(kubectl-app completion helper 2>/dev/null) && sh -c "$script" kubectl_complete-app "$@"
+  else
+    script=$(kubectl app completion helper 2>/dev/null) && sh -c "$script" kubectl_complete-app "$@"
+  fi
+}
+
+_kubectl_app() {
+  local line directive=0 prefix bash_cur cur
+  local -a words candidates=()
 
   # The words as the user sees them: split on blanks only, so that --namespace=demo stays one
   # word (bash also splits on '=' and ':', see COMP_WORDBREAKS).
@@ -35,7 +51,7 @@ _kubectl_app() {
     elif [[ -n $line ]]; then
       candidates+=("${line%%$'\t'*}")  # drop the description
     fi
-  done < <(KUBECTL_APP=${binary:-${KUBECTL_APP:-}} "$completer" "${words[@]:1}" 2>/dev/null)
+  done < <(KUBECTL_APP=${binary:-${KUBECTL_APP:-}} _kubectl_app_complete "${words[@]:1}" 2>/dev/null)
 
   # bash replaces only its own current word: for "--dry-run=cl" that is "cl".
   prefix=${cur%"$bash_cur"}

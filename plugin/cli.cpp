@@ -1,6 +1,7 @@
 #include "plugin/cli.h"
 
 #include <iostream>
+#include <regex>
 
 #include "core/client/config.h"
 #include "core/errors.h"
@@ -12,7 +13,8 @@ namespace kapp::cli {
 using nlohmann::json;
 
 cxxopts::Options new_options(const std::string& usage, const std::string& description) {
-  cxxopts::Options options("kubectl app " + usage, description);
+  // A blank line between the description and "Usage:", as kubectl's help has.
+  cxxopts::Options options("kubectl app " + usage, description + "\n");
   options.custom_help("[flags]");
   options.positional_help("");
   options.add_options("Global")("kubeconfig", "Path to the kubeconfig file",
@@ -41,6 +43,24 @@ void add_dry_run_flag(cxxopts::Options& options) {
       cxxopts::value<std::string>()->default_value("none")->implicit_value("client"));
 }
 
+namespace {
+
+// "kubectl app VERB" of a verb's options, whose program is "kubectl app VERB [ARGS...]".
+std::string command_of(const cxxopts::Options& options) {
+  const auto& program = options.program();
+  auto end = program.find(' ', std::string("kubectl app ").size());
+  return program.substr(0, end);
+}
+
+// cxxopts' help without the `(default: "")` of flags whose default is empty (kubectl shows no
+// default for them), wherever the line wrapping put it.
+std::string help_text(const cxxopts::Options& options) {
+  static const std::regex empty_default(R"(\s+\(default:\s+""\))");
+  return std::regex_replace(options.help(), empty_default, "");
+}
+
+}  // namespace
+
 cxxopts::ParseResult parse(cxxopts::Options& options, const Args& args) {
   // kubectl spells verbosity -v=6, --v=6 or --v 6; cxxopts knows only -v6 and -v 6.
   std::vector<std::string> normalized{"kubectl-app"};
@@ -56,13 +76,13 @@ cxxopts::ParseResult parse(cxxopts::Options& options, const Args& args) {
   try {
     auto parsed = options.parse(static_cast<int>(argv.size()), argv.data());
     if (parsed.count("help")) {
-      std::cout << options.help();
+      std::cout << help_text(options);
       throw HelpShown{};
     }
     log::set_verbosity(parsed["v"].as<int>());
     return parsed;
   } catch (const cxxopts::exceptions::exception& e) {
-    throw UsageError(std::string(e.what()) + "; see '" + options.program() + " --help'");
+    throw UsageError(std::string(e.what()) + "; see '" + command_of(options) + " --help'");
   }
 }
 
@@ -108,7 +128,15 @@ std::string object_ref(const json& object) {
   return kind + (group.empty() ? "" : "." + group) + "/" + object["metadata"].value("name", "");
 }
 
-void print_objects(const std::vector<json>& objects, const std::string& format, bool as_list) {
+void print_objects(const std::vector<json>& given, const std::string& format, bool as_list,
+                   bool show_managed_fields) {
+  std::vector<json> objects = given;
+  if (!show_managed_fields) {
+    for (auto& object : objects) {
+      if (object.contains("metadata") && object["metadata"].is_object())
+        object["metadata"].erase("managedFields");
+    }
+  }
   const json list = {
       {"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}, {"metadata", json::object()}};
   if (format == "yaml" && !as_list) {

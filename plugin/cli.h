@@ -48,8 +48,9 @@ class Session {
 // Output formats of -o: yaml, json, name (and the verb's own tables).
 std::string output_format(const cxxopts::ParseResult& parsed);
 // `as_list`: what a listing found, printed as a List even when it is one object or none.
+// metadata.managedFields are left out unless `show_managed_fields`, as kubectl does.
 void print_objects(const std::vector<nlohmann::json>& objects, const std::string& format,
-                   bool as_list = false);
+                   bool as_list = false, bool show_managed_fields = false);
 // "kind.group/name" as kubectl prints with -o name.
 std::string object_ref(const nlohmann::json& object);
 

@@ -15,5 +15,6 @@ int run_status(const Args& args);
 int run_delete(const Args& args);
 int run_deploy(const Args& args);
 int run_undeploy(const Args& args);
+int run_completion(const Args& args);
 
 }  // namespace kapp::cli

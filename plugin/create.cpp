@@ -87,10 +87,23 @@ void validate_on_server(client::Client& client, const std::vector<Planned>& plan
   }
 }
 
+// What the user's input did to an object: its resourceVersion is no guide, as the server also
+// writes when an apply changes only metadata.managedFields (a Namespace whose applied fields
+// are all the server's gets a "before-first-apply" entry on the next apply; entries of one
+// manager for the object and its status subresource are re-ordered and re-stamped), and the
+// controller may write the status in between. So compare what the user sees.
+json user_visible(json object) {
+  object.erase("status");
+  if (object.contains("metadata") && object["metadata"].is_object()) {
+    for (const auto* field : {"managedFields", "resourceVersion", "generation"})
+      object["metadata"].erase(field);
+  }
+  return object;
+}
+
 std::string verb_for(const std::optional<json>& before, const json& after) {
   if (!before) return "created";
-  const auto rv = [](const json& o) { return o["metadata"].value("resourceVersion", ""); };
-  return rv(*before) == rv(after) ? "unchanged" : "configured";
+  return user_visible(*before) == user_visible(after) ? "unchanged" : "configured";
 }
 
 int send(Session& session, std::vector<Manifest> manifests, DryRun mode,

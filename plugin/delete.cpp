@@ -29,8 +29,14 @@ int run_delete(const Args& args) {
   Session session(parsed);
   auto& client = session.client();
   const auto ns = session.namespace_name();
+  // kubectl names what it deleted by the singular kind and errors by the resource (plural).
+  auto kind = type.kind;
+  for (auto& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const auto ref = [&](const std::string& name) {
-    return type.resource + "." + type.group + " \"" + name + "\"";
+    return kind + "." + type.group + " \"" + name + "\"";
+  };
+  const auto resource_ref = [&](const std::string& name) {
+    return type.qualified() + " \"" + name + "\"";
   };
   std::vector<std::string> deleted;
   for (std::size_t i = 1; i < positional.size(); ++i) {
@@ -42,7 +48,8 @@ int run_delete(const Args& args) {
     if (!client.remove(type, ns, name,
                        {.propagation_policy = "Background", .dry_run = mode == DryRun::Server})) {
       if (parsed["ignore-not-found"].as<bool>()) continue;
-      throw ApiError(404, "NotFound", "Error from server (NotFound): " + ref(name) + " not found");
+      throw ApiError(404, "NotFound",
+                     "Error from server (NotFound): " + resource_ref(name) + " not found");
     }
     std::cout << ref(name) << " deleted" << (mode == DryRun::Server ? " (server dry run)" : "")
               << "\n";
@@ -54,7 +61,8 @@ int run_delete(const Args& args) {
   for (const auto& name : deleted) {
     while (client.get_if_exists(type, ns, name)) {
       if (std::chrono::steady_clock::now() > deadline) {
-        throw Error(ref(name) + " is still terminating; check its finalizers with `kubectl get " +
+        throw Error(resource_ref(name) +
+                    " is still terminating; check its finalizers with `kubectl get " +
                     type.qualified() + " " + name + " -o yaml`");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(200));

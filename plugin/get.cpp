@@ -89,6 +89,8 @@ int run_get(const Args& args) {
   options.add_options()("A,all-namespaces", "List across all namespaces",
                         cxxopts::value<bool>()->default_value("false"))(
       "w,watch", "After listing, print every change until interrupted (needs KIND)",
+      cxxopts::value<bool>()->default_value("false"))(
+      "show-managed-fields", "Keep metadata.managedFields in -o yaml and -o json",
       cxxopts::value<bool>()->default_value("false"))("positional", "",
                                                       cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
@@ -98,6 +100,7 @@ int run_get(const Args& args) {
                               : std::vector<std::string>{};
   if (positional.size() > 2) throw UsageError("get takes at most KIND and NAME");
   const bool watch = parsed["watch"].as<bool>();
+  const bool managed_fields = parsed["show-managed-fields"].as<bool>();
   if (watch && positional.empty())
     throw UsageError("--watch follows one kind; name it: kubectl app get KIND --watch");
   const auto format = output_format(parsed);
@@ -138,7 +141,7 @@ int run_get(const Args& args) {
     printed_table = true;
   }
   if (!format.empty() && !wide) {
-    print_objects(objects, format, /*as_list=*/positional.size() < 2 && !watch);
+    print_objects(objects, format, /*as_list=*/positional.size() < 2 && !watch, managed_fields);
   } else if (!printed_table && !watch) {
     std::cerr << (ns.empty() ? std::string("No resources found")
                              : "No resources found in " + ns + " namespace.")
@@ -150,7 +153,7 @@ int run_get(const Args& args) {
   follow(session.client(), type, ns, positional.size() == 2 ? positional[1] : "", version,
          [&](const std::string&, const json& o) {
            if (!format.empty() && !wide) {
-             print_objects({o}, format);
+             print_objects({o}, format, /*as_list=*/false, managed_fields);
            } else {
              Table table(columns(type, wide), session.all_namespaces());
              table.add(o["metadata"].value("namespace", ""), row(type, o, wide));

@@ -37,6 +37,8 @@ const Verb kVerbs[] = {
     {"deploy", "Deploy the controller into the cluster (ServiceAccount, RBAC, Deployment)",
      kapp::cli::run_deploy},
     {"undeploy", "Remove the controller deployed by `kubectl app deploy`", kapp::cli::run_undeploy},
+    {"completion", "Print a shell completion script (bash, zsh, fish) or the kubectl helper",
+     kapp::cli::run_completion},
     {"version", "Print the client version, and the server's when reachable",
      kapp::cli::run_version},
 };
@@ -90,6 +92,12 @@ int main(int argc, char** argv) {
     return run(args);
   } catch (const kapp::cli::HelpShown&) {
     return 0;
+  } catch (const kapp::ApiError& e) {
+    // As kubectl: the server's refusal speaks for itself ("Error from server (NotFound): ..."),
+    // without the "error: " of failures found on this side.
+    const std::string message = e.what();
+    std::cerr << (message.rfind("Error from server", 0) == 0 ? "" : "error: ") << message << "\n";
+    return e.exit_code();
   } catch (const kapp::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return e.exit_code();

@@ -2,6 +2,8 @@
 // conditions and recent events.
 #include <algorithm>
 #include <iostream>
+#include <map>
+#include <optional>
 
 #include "core/engine/object.h"
 #include "core/errors.h"
@@ -36,29 +38,91 @@ void print_branch(const std::string& prefix, bool last, const std::string& text)
   std::cout << prefix << (last ? "└─ " : "├─ ") << text << "\n";
 }
 
-// The objects one component owns, as "Kind name (detail)" lines.
-std::vector<std::string> component_children(client::Client& client, const std::string& ns,
-                                            const json& component) {
+// Whether `object` is controlled by the Application whose uid is `uid` (SPEC: the controller
+// never takes over an object it does not own, so a name may belong to someone else).
+bool controlled_by(const json& object, const std::string& uid) {
+  const auto owner = engine::controller_of(object);
+  return owner.is_object() && owner.value("uid", "") == uid;
+}
+
+// Whether any owner reference (controller or not) names `uid`: shared objects such as the
+// namespace's Prometheus carry one per application.
+bool owned_by(const json& object, const std::string& uid) {
+  for (const auto& ref : object["metadata"].value("ownerReferences", json::array()))
+    if (ref.value("uid", "") == uid) return true;
+  return false;
+}
+
+std::string taken(const std::string& kind, const std::string& name) {
+  return kind + " " + name + " (name taken by an object this application does not control)";
+}
+
+// The type of an optional integration's kind, or nullopt when its CRD is not installed.
+std::optional<client::ResourceType> optional_type(client::Client& client,
+                                                  const std::string& api_version,
+                                                  const std::string& kind) {
+  try {
+    return client.resource_for(api_version, kind);
+  } catch (const ApiError&) {
+    throw;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+// The objects one component owns, as "Kind name (detail)" lines; only those this
+// Application controls.
+std::vector<std::string> component_children(client::Client& client, const json& app,
+                                            const json& component, const json& spec) {
   std::vector<std::string> lines;
+  const auto ns = engine::namespace_of(app);
+  const auto uid = engine::uid_of(app);
   const auto name = str(component, "name");
   const auto workload_kind = str(component, "workload", "Deployment");
   const auto& workload_type = workload_kind == "StatefulSet" ? res::kStatefulSet : res::kDeployment;
   if (auto w = client.get_if_exists(workload_type, ns, name)) {
-    const auto s = (*w).value("status", json::object());
-    lines.push_back(workload_kind + " " + name + " (" +
-                    std::to_string(s.value("readyReplicas", 0)) + "/" +
-                    std::to_string((*w)["spec"].value("replicas", 0)) + " ready)");
+    if (!controlled_by(*w, uid)) {
+      lines.push_back(taken(workload_kind, name));
+    } else {
+      const auto s = (*w).value("status", json::object());
+      lines.push_back(workload_kind + " " + name + " (" +
+                      std::to_string(s.value("readyReplicas", 0)) + "/" +
+                      std::to_string((*w)["spec"].value("replicas", 0)) + " ready)");
+    }
   }
   for (const auto& svc_name : {name, name + "-external"}) {
     if (auto svc = client.get_if_exists(res::kService, ns, svc_name)) {
+      if (!controlled_by(*svc, uid)) {
+        lines.push_back(taken("Service", svc_name));
+        continue;
+      }
       lines.push_back("Service " + svc_name + " (" + (*svc)["spec"].value("type", "ClusterIP") +
                       " " + ports_of(*svc) + ")");
     }
   }
   if (auto np = client.get_if_exists(res::kNetworkPolicy, ns, name)) {
-    const auto rules = (*np)["spec"].value("ingress", json::array()).size();
-    lines.push_back("NetworkPolicy " + name + " (" + std::to_string(rules) + " ingress rule" +
-                    (rules == 1 ? "" : "s") + ")");
+    if (!controlled_by(*np, uid)) {
+      lines.push_back(taken("NetworkPolicy", name));
+    } else {
+      const auto rules = (*np)["spec"].value("ingress", json::array()).size();
+      lines.push_back("NetworkPolicy " + name + " (" + std::to_string(rules) + " ingress rule" +
+                      (rules == 1 ? "" : "s") + ")");
+    }
+  }
+  if (spec.is_object() && spec.value("isExposingMetrics", false)) {
+    if (const auto type = optional_type(client, "monitoring.coreos.com/v1", "ServiceMonitor")) {
+      if (auto sm = client.get_if_exists(*type, ns, name)) {
+        if (!controlled_by(*sm, uid)) {
+          lines.push_back(taken("ServiceMonitor", name));
+        } else {
+          const auto endpoints = (*sm)["spec"].value("endpoints", json::array());
+          const auto endpoint = endpoints.empty() ? json::object() : endpoints[0];
+          lines.push_back("ServiceMonitor " + name + " (port " + str(endpoint, "port") + " " +
+                          str(endpoint, "path", "/metrics") + " every " +
+                          str(endpoint, "interval", "30s") + ")");
+        }
+      }
+    }
   }
   return lines;
 }
@@ -73,25 +137,134 @@ void print_conditions(const json& status) {
   table.print(std::cout);
 }
 
+// When an event last happened: lastTimestamp, or eventTime for events.k8s.io/v1 writers.
+util::Clock::time_point event_time(const json& event) {
+  for (const auto* key : {"lastTimestamp", "eventTime", "firstTimestamp"}) {
+    if (auto when = util::parse_rfc3339(str(event, key))) return *when;
+  }
+  return {};
+}
+
+unsigned long long resource_version(const json& object) {
+  try {
+    return std::stoull(object["metadata"].value("resourceVersion", "0"));
+  } catch (const std::exception&) {
+    return 0;  // opaque to clients in principle; etcd's are numbers
+  }
+}
+
+// Oldest first, as `kubectl describe` lists them: by when they last happened, then by when
+// they were created, then by resourceVersion (timestamps have a resolution of one second).
+void sort_events(std::vector<json>& events) {
+  std::stable_sort(events.begin(), events.end(), [](const json& a, const json& b) {
+    const auto ta = event_time(a), tb = event_time(b);
+    if (ta != tb) return ta < tb;
+    const auto ca = util::parse_rfc3339(a["metadata"].value("creationTimestamp", ""));
+    const auto cb = util::parse_rfc3339(b["metadata"].value("creationTimestamp", ""));
+    if (ca.value_or(util::Clock::time_point{}) != cb.value_or(util::Clock::time_point{}))
+      return ca.value_or(util::Clock::time_point{}) < cb.value_or(util::Clock::time_point{});
+    return resource_version(a) < resource_version(b);
+  });
+}
+
 void print_events(client::Client& client, const json& object) {
   const auto ns = object["metadata"].value("namespace", "");
   const auto events =
       client.list(res::kEvent, ns,
                   {.field_selector = "involvedObject.uid=" + object["metadata"].value("uid", "")});
-  auto items = events["items"];
+  std::vector<json> items(events["items"].begin(), events["items"].end());
   if (items.empty()) return;
-  std::sort(items.begin(), items.end(), [](const json& a, const json& b) {
-    return str(a, "lastTimestamp") < str(b, "lastTimestamp");
-  });
+  sort_events(items);
   std::cout << "Events:\n";
   Table table({"AGE", "TYPE", "REASON", "MESSAGE"}, false);
   const auto start = items.size() > 10 ? items.size() - 10 : 0;
+  const auto now = std::chrono::system_clock::now();
   for (std::size_t i = start; i < items.size(); ++i) {
-    const auto when = util::parse_rfc3339(str(items[i], "lastTimestamp"));
-    table.add("", {when ? util::human_age(std::chrono::system_clock::now() - *when) : "?",
+    const auto when = event_time(items[i]);
+    table.add("", {when == util::Clock::time_point{} ? "?" : util::human_age(now - when),
                    str(items[i], "type"), str(items[i], "reason"), str(items[i], "message")});
   }
   table.print(std::cout);
+}
+
+void print_section(const std::string& title, const std::vector<std::string>& lines) {
+  if (lines.empty()) return;
+  std::cout << title << ":\n";
+  for (std::size_t i = 0; i < lines.size(); ++i) print_branch("", i + 1 == lines.size(), lines[i]);
+}
+
+// Each component's spec by name: inline ones from the Application, separate ones from their
+// Component objects (only those the status names).
+std::map<std::string, json> component_specs(client::Client& client, const json& app) {
+  std::map<std::string, json> specs;
+  for (const auto& c : app["spec"].value("components", json::array())) specs[str(c, "name")] = c;
+  const auto ns = engine::namespace_of(app);
+  for (const auto& c : app.value("status", json::object()).value("components", json::array())) {
+    if (str(c, "source") != "Component" || specs.count(str(c, "name"))) continue;
+    if (auto object = client.get_if_exists(res::kComponent, ns, str(c, "name")))
+      specs[str(c, "name")] = object->value("spec", json::object());
+  }
+  return specs;
+}
+
+// The namespace's Prometheus when this application is one of its owners.
+std::vector<std::string> monitoring_lines(client::Client& client, const json& app,
+                                          const std::map<std::string, json>& specs) {
+  const bool metrics = std::any_of(specs.begin(), specs.end(), [](const auto& entry) {
+    return entry.second.is_object() && entry.second.value("isExposingMetrics", false);
+  });
+  if (!metrics) return {};
+  const auto type = optional_type(client, "monitoring.coreos.com/v1", "Prometheus");
+  if (!type) return {};
+  const auto prometheus = client.get_if_exists(*type, engine::namespace_of(app), "kubectl-app");
+  if (!prometheus || !owned_by(*prometheus, engine::uid_of(app))) return {};
+  const auto s = prometheus->value("status", json::object());
+  return {"Prometheus kubectl-app (" + std::to_string(s.value("availableReplicas", 0)) + "/" +
+          std::to_string((*prometheus)["spec"].value("replicas", 1)) + " available)"};
+}
+
+// The namespace's Liqo NamespaceOffloading, when the spec asks for offloading.
+std::vector<std::string> offloading_lines(client::Client& client, const json& app) {
+  if (!app["spec"].contains("offloading")) return {};
+  const auto type = optional_type(client, "offloading.liqo.io/v1beta1", "NamespaceOffloading");
+  if (!type) return {};
+  const auto offloading = client.get_if_exists(*type, engine::namespace_of(app), "offloading");
+  if (!offloading) return {};
+  if (!controlled_by(*offloading, engine::uid_of(app)))
+    return {taken("NamespaceOffloading", "offloading")};
+  const auto spec = offloading->value("spec", json::object());
+  const auto s = offloading->value("status", json::object());
+  return {"NamespaceOffloading offloading (" + str(spec, "podOffloadingStrategy", "?") + ", " +
+          str(spec, "namespaceMappingStrategy", "?") + "; phase " +
+          str(s, "offloadingPhase", "unknown") + ")"};
+}
+
+// AppLinks of the namespace from or to this application, with their phase.
+std::vector<std::string> link_lines(client::Client& client, const json& app) {
+  const auto ns = engine::namespace_of(app);
+  const auto name = engine::name_of(app);
+  json links;
+  try {
+    links = client.list(res::kAppLink, ns);
+  } catch (const ApiError& e) {
+    if (e.not_found()) return {};  // the AppLink CRD is not installed
+    throw;
+  }
+  std::vector<std::string> lines;
+  for (const auto& link : links.value("items", json::array())) {
+    const auto spec = link.value("spec", json::object());
+    const auto from = spec.value("from", json::object());
+    const auto to = spec.value("to", json::object());
+    const auto to_ns = str(to, "namespace", ns);
+    const bool outgoing = str(from, "application") == name;
+    const bool incoming = str(to, "application") == name && to_ns == ns;
+    if (!outgoing && !incoming) continue;
+    const auto phase = str(link.value("status", json::object()), "phase", "Pending");
+    lines.push_back("AppLink " + engine::name_of(link) + " (" + str(from, "application") + "/" +
+                    str(from, "component") + " -> " + to_ns + "/" + str(to, "application") + "/" +
+                    str(to, "component") + "; " + phase + ")");
+  }
+  return lines;
 }
 
 void print_application(client::Client& client, const json& app) {
@@ -102,6 +275,7 @@ void print_application(client::Client& client, const json& app) {
             << " components ready; generation " << app["metadata"].value("generation", 0)
             << ", observed " << status.value("observedGeneration", 0) << ")\n";
   const auto components = status.value("components", json::array());
+  const auto specs = component_specs(client, app);
   std::cout << "Components:\n";
   for (std::size_t i = 0; i < components.size(); ++i) {
     const auto& c = components[i];
@@ -111,20 +285,23 @@ void print_application(client::Client& client, const json& app) {
                        str(c, "source", "Inline") + ")";
     if (c.contains("message")) line += "  " + str(c, "message");
     print_branch("", last, line);
-    const auto children = component_children(client, ns, c);
+    const auto spec = specs.find(str(c, "name"));
+    const auto children =
+        component_children(client, app, c, spec == specs.end() ? json() : spec->second);
     for (std::size_t j = 0; j < children.size(); ++j)
       print_branch(last ? "   " : "│  ", j + 1 == children.size(), children[j]);
   }
   const auto comms = app["spec"].value("internalCommunications", json::array());
-  if (!comms.empty()) {
-    std::cout << "Communications:\n";
-    for (std::size_t i = 0; i < comms.size(); ++i) {
-      const auto ports = comms[i].value("ports", json::array());
-      print_branch("", i + 1 == comms.size(),
-                   str(comms[i], "from") + " -> " + str(comms[i], "to") +
-                       (ports.empty() ? " (all ports)" : " " + ports.dump()));
-    }
+  std::vector<std::string> comm_lines;
+  for (const auto& comm : comms) {
+    const auto ports = comm.value("ports", json::array());
+    comm_lines.push_back(str(comm, "from") + " -> " + str(comm, "to") +
+                         (ports.empty() ? " (all ports)" : " " + ports.dump()));
   }
+  print_section("Communications", comm_lines);
+  print_section("Links", link_lines(client, app));
+  print_section("Monitoring", monitoring_lines(client, app, specs));
+  print_section("Offloading", offloading_lines(client, app));
   print_conditions(status);
   print_events(client, app);
 }

@@ -75,6 +75,12 @@ bool needs_quotes(const std::string& s) {
 void emit(YAML::Emitter& out, const json& value) {
   switch (value.type()) {
     case json::value_t::object:
+      // Empty containers inline (`key: {}`), as kubectl prints them; yaml-cpp's block style
+      // would put them on a line of their own.
+      if (value.empty()) {
+        out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+        break;
+      }
       out << YAML::BeginMap;
       for (const auto& [key, item] : value.items()) {
         out << YAML::Key;
@@ -85,6 +91,10 @@ void emit(YAML::Emitter& out, const json& value) {
       out << YAML::EndMap;
       break;
     case json::value_t::array:
+      if (value.empty()) {
+        out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+        break;
+      }
       out << YAML::BeginSeq;
       for (const auto& item : value) emit(out, item);
       out << YAML::EndSeq;

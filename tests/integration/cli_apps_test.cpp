@@ -1,6 +1,8 @@
 // The CLI verbs for Applications and Components, one scenario each, driving the real binary.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "core/client/resource.h"
@@ -219,8 +221,9 @@ TEST_CASE("get and status of a missing application exit 1 with NotFound") {
   for (const auto& verb : {"get", "status"}) {
     const auto result = kubectl_app({verb, "kapp", "nothere", "-n", ns.name()});
     CHECK(result.exit_code == 1);
+    // As kubectl: the server's errors without the "error: " of client-side ones.
     CHECK(result.err ==
-          "error: Error from server (NotFound): applications.kubectl-app.io "
+          "Error from server (NotFound): applications.kubectl-app.io "
           "\"nothere\" not found\n");
   }
 }
@@ -233,7 +236,7 @@ TEST_CASE("delete --wait returns once the application is gone") {
   const auto result = kubectl_app({"delete", "kapp", "shop", "-n", ns.name(), "--wait"});
   INFO(result.err);
   CHECK(result.exit_code == 0);
-  CHECK(result.out == "applications.kubectl-app.io \"shop\" deleted\n");
+  CHECK(result.out == "application.kubectl-app.io \"shop\" deleted\n");
   CHECK_FALSE(exists(res::kApplication, ns.name(), "shop"));
 }
 
@@ -278,4 +281,262 @@ TEST_CASE("status --watch follows the application until it is deleted") {
   admin().remove(res::kApplication, ns.name(), "shop");
   CHECK(watching.wait(30s) == 0);
   CHECK_THAT(watching.output(), Catch::EndsWith("Application " + ns.name() + "/shop deleted\n"));
+}
+
+namespace {
+
+// An Application written directly, with a status as the controller would write it: the status
+// verb only reads, so its tests need no controller and no waiting.
+json application_with_status(const std::string& ns, const std::string& name,
+                             const json& components_status) {
+  const json port = {{"name", "http"}, {"port", 80}};
+  const json web = {{"name", "web"}, {"image", "nginx:1.27"}, {"ports", json::array({port})}};
+  auto app = admin().create(res::kApplication, ns,
+                            {{"apiVersion", "kubectl-app.io/v1alpha1"},
+                             {"kind", "Application"},
+                             {"metadata", {{"name", name}}},
+                             {"spec", {{"components", json::array({web})}}}});
+  admin().apply_status(res::kApplication,
+                       {{"apiVersion", "kubectl-app.io/v1alpha1"},
+                        {"kind", "Application"},
+                        {"metadata", {{"name", name}, {"namespace", ns}}},
+                        {"status", {{"phase", "Failed"}, {"components", components_status}}}},
+                       {.field_manager = "test", .force = true});
+  return app;
+}
+
+json owner(const json& app) {
+  return {{"apiVersion", "kubectl-app.io/v1alpha1"},
+          {"kind", "Application"},
+          {"name", app["metadata"]["name"]},
+          {"uid", app["metadata"]["uid"]},
+          {"controller", true}};
+}
+
+json service(const std::string& name, const json& owners) {
+  return {{"apiVersion", "v1"},
+          {"kind", "Service"},
+          {"metadata", {{"name", name}, {"ownerReferences", owners}}},
+          {"spec", {{"ports", {{{"name", "http"}, {"port", 80}}}}}}};
+}
+
+json event(const json& app, const std::string& name, const std::string& message,
+           const std::string& last_timestamp) {
+  return {{"apiVersion", "v1"},
+          {"kind", "Event"},
+          {"metadata", {{"name", name}}},
+          {"involvedObject",
+           {{"apiVersion", "kubectl-app.io/v1alpha1"},
+            {"kind", "Application"},
+            {"name", app["metadata"]["name"]},
+            {"namespace", app["metadata"]["namespace"]},
+            {"uid", app["metadata"]["uid"]}}},
+          {"reason", "Test"},
+          {"message", message},
+          {"type", "Normal"},
+          {"firstTimestamp", last_timestamp},
+          {"lastTimestamp", last_timestamp},
+          {"count", 1}};
+}
+
+std::string text_of(const CommandResult& result) { return result.out + result.err; }
+
+}  // namespace
+
+TEST_CASE("status shows only the objects the application controls") {
+  TestNamespace ns;
+  install_crds();
+  const auto app = application_with_status(
+      ns.name(), "shop",
+      {{{"name", "web"},
+        {"source", "Inline"},
+        {"workload", "Deployment"},
+        {"phase", "Failed"},
+        {"message", "Deployment web exists and is not controlled by this Application"}}});
+  // A Deployment of someone else under the component's name, and the app's own Service.
+  const json labels = {{"foreign", "yes"}};
+  const json container = {{"name", "c"}, {"image", "busybox:1.36"}};
+  const json pod = {{"metadata", {{"labels", labels}}},
+                    {"spec", {{"containers", json::array({container})}}}};
+  admin().create(
+      res::kDeployment, ns.name(),
+      {{"apiVersion", "apps/v1"},
+       {"kind", "Deployment"},
+       {"metadata", {{"name", "web"}}},
+       {"spec", {{"replicas", 3}, {"selector", {{"matchLabels", labels}}}, {"template", pod}}}});
+  admin().create(res::kService, ns.name(), service("web", json::array({owner(app)})));
+  // A Service of someone else under the -external name (an owner reference to an object
+  // that does not exist would have the garbage collector delete it).
+  admin().create(res::kService, ns.name(), service("web-external", json::array()));
+
+  const auto result = kubectl_app({"status", "shop", "-n", ns.name()});
+  INFO(text_of(result));
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("Service web (ClusterIP 80/TCP)"));
+  CHECK_THAT(result.out, Catch::Contains("Deployment web (name taken"));
+  CHECK_THAT(result.out, Catch::Contains("Service web-external (name taken"));
+  CHECK_THAT(result.out, !Catch::Contains("ready)"));  // not the foreign Deployment's replicas
+}
+
+TEST_CASE("status lists the events oldest first, ties in the order they were written") {
+  TestNamespace ns;
+  install_crds();
+  const auto app = application_with_status(ns.name(), "shop", json::array());
+  // Names sort against time: the server lists by name, so only sorting can put them right.
+  const std::string now = "2030-01-01T10:00:00Z", before = "2030-01-01T09:59:00Z";
+  admin().create(res::kEvent, ns.name(), event(app, "z-first", "first at ten", now));
+  admin().create(res::kEvent, ns.name(), event(app, "a-second", "second at ten", now));
+  admin().create(res::kEvent, ns.name(), event(app, "m-earlier", "a minute earlier", before));
+
+  const auto result = kubectl_app({"status", "shop", "-n", ns.name()});
+  INFO(text_of(result));
+  REQUIRE(result.exit_code == 0);
+  const auto earlier = result.out.find("a minute earlier");
+  const auto first = result.out.find("first at ten");
+  const auto second = result.out.find("second at ten");
+  REQUIRE(earlier != std::string::npos);
+  REQUIRE(first != std::string::npos);
+  REQUIRE(second != std::string::npos);
+  CHECK(earlier < first);
+  CHECK(first < second);
+}
+
+TEST_CASE("status shows monitors, the namespace's Prometheus, offloading and links") {
+  TestNamespace ns;
+  RunningControllers controllers(ns.name(), 500ms);
+  admin().create(res::kApplication, ns.name(),
+                 {{"apiVersion", "kubectl-app.io/v1alpha1"},
+                  {"kind", "Application"},
+                  {"metadata", {{"name", "shop"}}},
+                  {"spec",
+                   {{"components",
+                     {{{"name", "web"},
+                       {"image", "nginx:1.27"},
+                       {"ports", {{{"name", "metrics"}, {"port", 9113}}}},
+                       {"isExposingMetrics", true},
+                       {"metrics", {{"port", "metrics"}}}}}},
+                    {"offloading", {{"podOffloadingStrategy", "Local"}}}}}});
+  admin().create(
+      res::kAppLink, ns.name(),
+      {{"apiVersion", "kubectl-app.io/v1alpha1"},
+       {"kind", "AppLink"},
+       {"metadata", {{"name", "web-to-api"}}},
+       {"spec",
+        {{"from", {{"application", "shop"}, {"component", "web"}}},
+         {"to", {{"application", "payments"}, {"component", "api"}, {"namespace", ns.name()}}},
+         {"ports", {8080}}}}});
+  const auto monitors = admin().resource_for("monitoring.coreos.com/v1", "ServiceMonitor");
+  const auto prometheus = admin().resource_for("monitoring.coreos.com/v1", "Prometheus");
+  const auto offloading = admin().resource_for("offloading.liqo.io/v1beta1", "NamespaceOffloading");
+  REQUIRE(eventually(
+      [&] {
+        return exists(monitors, ns.name(), "web") && exists(prometheus, ns.name(), "kubectl-app") &&
+               exists(offloading, ns.name(), "offloading");
+      },
+      60s));
+
+  const auto result = kubectl_app({"status", "shop", "-n", ns.name()});
+  INFO(text_of(result));
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("ServiceMonitor web (port metrics /metrics every 30s)"));
+  CHECK_THAT(result.out, Catch::Contains("Monitoring:\n└─ Prometheus kubectl-app ("));
+  CHECK_THAT(result.out, Catch::Contains("Offloading:\n└─ NamespaceOffloading offloading (Local, "
+                                         "EnforceSameName; phase "));
+  CHECK_THAT(result.out, Catch::Contains("Links:\n└─ AppLink web-to-api (shop/web -> " + ns.name() +
+                                         "/payments/api; Pending)"));
+}
+
+TEST_CASE("create -f of unchanged objects reports them unchanged, the namespace too") {
+  install_crds();
+  // The file creates its namespace, so the test cannot use a TestNamespace; it removes it.
+  const std::string name = "t-unchanged-" + std::to_string(::getpid());
+  struct RemoveNamespace {
+    std::string name;
+    ~RemoveNamespace() { admin().remove(res::kNamespace, "", name); }
+  } remove_namespace{name};
+  TempDir dir;
+  const auto file =
+      dir.write("shop.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name +
+                                 "\n---\n" + kTwoDocuments);
+  RunningControllers controllers(name, 500ms);
+  const auto first = kubectl_app({"create", "-f", file, "-n", name});
+  INFO(text_of(first));
+  REQUIRE(first.exit_code == 0);
+  CHECK_THAT(first.out, Catch::StartsWith("namespace/" + name + " created\n"));
+  REQUIRE(eventually([&] { return phase(name, "shop") == "Running"; }, 60s));
+
+  const auto again = kubectl_app({"create", "-f", file, "-n", name});
+  INFO(text_of(again));
+  CHECK(again.out == "namespace/" + name +
+                         " unchanged\napplication.kubectl-app.io/shop unchanged\n"
+                         "component.kubectl-app.io/worker unchanged\n");
+}
+
+TEST_CASE("create -f reports configured when the spec changed") {
+  TestNamespace ns;
+  install_crds();
+  TempDir dir;
+  REQUIRE(kubectl_app({"create", "-f", dir.write("a.yaml", kTwoDocuments), "-n", ns.name()})
+              .exit_code == 0);
+  std::string changed = kTwoDocuments;
+  changed.replace(changed.find("nginx:1.27"), 10, "nginx:1.28");
+  const auto again = kubectl_app({"create", "-f", dir.write("b.yaml", changed), "-n", ns.name()});
+  INFO(text_of(again));
+  CHECK(again.out ==
+        "application.kubectl-app.io/shop configured\ncomponent.kubectl-app.io/worker unchanged\n");
+}
+
+TEST_CASE("get -o yaml and -o json leave out managedFields unless asked") {
+  TestNamespace ns;
+  install_crds();
+  REQUIRE(kubectl_app({"create", "shop", "-n", ns.name(), "--component", "name=web,image=nginx"})
+              .exit_code == 0);
+  const auto as_yaml = kubectl_app({"get", "kapp", "shop", "-n", ns.name(), "-o", "yaml"});
+  CHECK(kapp::yaml::parse(as_yaml.out, "out")["metadata"]["name"] == "shop");
+  CHECK_THAT(as_yaml.out, !Catch::Contains("managedFields"));
+  const auto as_json = kubectl_app({"get", "kapp", "-n", ns.name(), "-o", "json"});
+  CHECK_FALSE(json::parse(as_json.out)["items"][0]["metadata"].contains("managedFields"));
+  const auto shown =
+      kubectl_app({"get", "kapp", "shop", "-n", ns.name(), "-o", "json", "--show-managed-fields"});
+  CHECK(json::parse(shown.out)["metadata"].contains("managedFields"));
+}
+
+TEST_CASE("delete names what it deleted by the singular kind, as kubectl does") {
+  TestNamespace ns;
+  install_crds();
+  REQUIRE(kubectl_app({"create", "shop", "-n", ns.name(), "--component", "name=web,image=nginx"})
+              .exit_code == 0);
+  REQUIRE(kubectl_app({"create", "component", "cache", "-n", ns.name(), "--app", "shop", "--image",
+                       "redis:7"})
+              .exit_code == 0);
+  const auto result = kubectl_app({"delete", "kcomp", "cache", "-n", ns.name()});
+  INFO(result.err);
+  CHECK(result.out == "component.kubectl-app.io \"cache\" deleted\n");
+  const auto dry = kubectl_app({"delete", "components", "cache", "-n", ns.name(), "--dry-run"});
+  CHECK(dry.out == "component.kubectl-app.io \"cache\" deleted (dry run)\n");
+}
+
+TEST_CASE("errors found on the client side keep the error prefix") {
+  const auto result = kubectl_app({"get", "widgets"});
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err, Catch::StartsWith("error: unknown kind \"widgets\""));
+  CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+}
+
+TEST_CASE("help puts a blank line before Usage, names kubectl app and hides empty defaults") {
+  for (const auto* verb : {"get", "create", "status", "delete", "completion", "version"}) {
+    const auto result = run({KAPP_BINARY, verb, "--help"});
+    INFO(verb << "\n" << result.out);
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.out, Catch::Contains("\n\nUsage:\n  kubectl app " + std::string(verb)));
+    CHECK_THAT(result.out, !Catch::Contains("\n\n\nUsage:"));
+    CHECK_THAT(result.out, !Catch::Contains("(default: \"\")"));
+    CHECK_THAT(result.out, !Catch::Contains("kubectl-app "));
+  }
+  const auto get = run({KAPP_BINARY, "get", "--help"});
+  CHECK_THAT(get.out, Catch::Matches("(.|\n)*-o, --output arg +Output format: wide, yaml, json or "
+                                     "name\n(.|\n)*"));
+  const auto bad = run({KAPP_BINARY, "get", "--nope"});
+  CHECK_THAT(bad.err, Catch::StartsWith("error: Option") &&
+                          Catch::EndsWith(" does not exist; see 'kubectl app get --help'\n"));
 }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "core/client/resource.h"
@@ -157,4 +158,170 @@ TEST_CASE("completion in bash of a standalone kubectl-app offers verbs and objec
   INFO(result.err);
   CHECK(result.exit_code == 0);
   CHECK(result.out == "status\nshop\n");
+}
+
+namespace {
+
+// `kubectl app completion ARGS...` run as a user would, with no helper on PATH.
+CommandResult completion_script(const std::string& shell) {
+  return run({KAPP_BINARY, "completion", shell});
+}
+
+bool installed(const std::string& program) {
+  return run({"sh", "-c", "command -v " + program}).exit_code == 0;
+}
+
+std::string file_content(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A PATH with the shells and tools but neither kubectl-app nor kubectl_complete-app: the
+// printed scripts must then find the helper embedded in the binary they complete.
+std::map<std::string, std::string> bare_env() {
+  return {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"KUBECONFIG", admin_kubeconfig()}};
+}
+
+}  // namespace
+
+TEST_CASE("completion bash prints the bash script, which bash accepts") {
+  const auto result = completion_script("bash");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out == file_content(KAPP_SOURCE_DIR "/completions/kubectl-app.bash"));
+  TempDir dir;
+  CHECK(run({"bash", "-n", dir.write("kubectl-app.bash", result.out)}).exit_code == 0);
+}
+
+TEST_CASE("completion zsh prints a script that zsh accepts") {
+  const auto result = completion_script("zsh");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::StartsWith("#compdef kubectl-app\n"));
+  CHECK_THAT(result.out, Catch::Contains("compdef _kubectl_app kubectl-app"));
+  if (!installed("zsh")) {
+    WARN("zsh is not installed: its syntax check is skipped");
+    return;
+  }
+  TempDir dir;
+  const auto check = run({"zsh", "-n", dir.write("_kubectl-app", result.out)});
+  INFO(check.err);
+  CHECK(check.exit_code == 0);
+}
+
+TEST_CASE("completion fish prints a script that fish accepts") {
+  const auto result = completion_script("fish");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("complete -c kubectl-app"));
+  if (!installed("fish")) {
+    WARN("fish is not installed: its syntax check is skipped");
+    return;
+  }
+  TempDir dir;
+  const auto check = run({"fish", "-n", dir.write("kubectl-app.fish", result.out)});
+  INFO(check.err);
+  CHECK(check.exit_code == 0);
+}
+
+TEST_CASE("completion helper prints kubectl_complete-app for installing on PATH") {
+  const auto result = completion_script("helper");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out == file_content(kCompleter));
+  TempDir dir;
+  const auto helper = dir.write("kubectl_complete-app", result.out, /*executable=*/true);
+  CHECK(run({"sh", "-n", helper}).exit_code == 0);
+  const auto completion = parse(run({helper, "comp"}));
+  CHECK(completion.candidates == std::vector<std::string>{"completion"});
+}
+
+TEST_CASE("completion offers the shells after completion") {
+  CHECK(complete({"completion", ""}).candidates ==
+        std::vector<std::string>{"bash", "zsh", "fish", "helper"});
+}
+
+TEST_CASE("completion of an unknown shell exits 1 with one clear line") {
+  const auto result = completion_script("tcsh");
+  CHECK(result.exit_code == 1);
+  CHECK(result.out.empty());
+  CHECK(result.err ==
+        "error: unsupported shell \"tcsh\"; use bash, zsh or fish (or helper for "
+        "kubectl_complete-app)\n");
+  CHECK(run({KAPP_BINARY, "completion"}).exit_code == 1);
+}
+
+TEST_CASE("the printed bash script completes with the helper embedded in the binary") {
+  install_crds();
+  TestNamespace ns;
+  create_application(ns.name(), "shop");
+  const std::string binary = KAPP_BINARY;
+  const auto script = "source <(" + binary +
+                      " completion bash)\n"
+                      "complete_line() {\n"
+                      "  COMP_LINE=$1 COMP_POINT=${#1}\n"
+                      "  read -ra COMP_WORDS <<<\"$1\"\n"
+                      "  [[ $1 == *' ' ]] && COMP_WORDS+=('')\n"
+                      "  COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
+                      "  _kubectl_app\n"
+                      "  echo \"${COMPREPLY[*]}\"\n"
+                      "}\n"
+                      "complete_line '" +
+                      binary + " compl'\n" + "complete_line '" + binary + " get applications -n " +
+                      ns.name() + " '\n";
+  const auto result = run({"bash", "-c", script}, bare_env());
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(result.out == "completion\nshop\n");
+}
+
+TEST_CASE("the printed zsh script offers verbs and object names") {
+  if (!installed("zsh")) {
+    WARN("zsh is not installed: nothing to run the script with");
+    return;
+  }
+  install_crds();
+  TestNamespace ns;
+  create_application(ns.name(), "shop");
+  const std::string binary = KAPP_BINARY;
+  // zsh's completion system stubbed to print what it is given: _describe's array, compdef.
+  const auto script =
+      "compdef() { :; }\n"
+      "_describe() { print -rl -- \"${(@P)4}\"; }\n"
+      "_files() { print files; }\n"
+      "source <(" +
+      binary +
+      " completion zsh)\n"
+      "words=(" +
+      binary + " st) CURRENT=2 _kubectl_app\n" + "words=(" + binary + " get applications -n " +
+      ns.name() + " '') CURRENT=6 _kubectl_app\n";
+  const auto result = run({"zsh", "-c", script}, bare_env());
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(result.out ==
+        "status:Show an Application as a tree with its conditions and events\nshop\n");
+}
+
+TEST_CASE("the printed fish script offers verbs and object names") {
+  if (!installed("fish")) {
+    WARN("fish is not installed: nothing to run the script with");
+    return;
+  }
+  install_crds();
+  TestNamespace ns;
+  create_application(ns.name(), "shop");
+  const std::string binary = KAPP_BINARY;
+  TempDir dir;
+  const auto file = dir.write("kubectl-app.fish", completion_script("fish").out);
+  // fish completes a command line without a terminal with `complete -C`; the completion is
+  // registered for the command name, so call the binary through a link named kubectl-app.
+  const auto link = dir.path() + "/kubectl-app";
+  std::filesystem::create_symlink(binary, link);
+  const auto script = "source " + file + "\ncomplete -C '" + link + " stat'\ncomplete -C '" + link +
+                      " get applications -n " + ns.name() + " '\n";
+  const auto result = run({"fish", "-c", script}, bare_env());
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(result.out ==
+        "status\tShow an Application as a tree with its conditions and events\nshop\n");
 }

@@ -58,3 +58,21 @@ TEST_CASE("dumped YAML reads back to the same value") {
                       {"emptyMap", json::object()}};
   CHECK(parse(dump(value)) == value);
 }
+
+TEST_CASE("empty maps and lists are dumped inline in flow style") {
+  const json value = {{"selector", json::object()},
+                      {"items", json::array()},
+                      {"nested", {{"labels", json::object()}}},
+                      {"list", json::array({json::object(), json::array(), "x"})}};
+  CHECK(dump(value) ==
+        "items: []\n"
+        "list:\n"
+        "  - {}\n"
+        "  - []\n"
+        "  - x\n"
+        "nested:\n"
+        "  labels: {}\n"
+        "selector: {}\n");
+  CHECK(dump(json::object()) == "{}\n");
+  CHECK(parse(dump(value)) == value);
+}
