@@ -305,7 +305,14 @@ class CurlTransport : public Transport {
     curl_easy_setopt(curl, CURLOPT_CONNECT_TO, nullptr);
     release(std::move(handle));
     if (transfer.callback_error) std::rethrow_exception(transfer.callback_error);
-    if (code != CURLE_OK && !stopped) {
+    // An error status can come before the server has read the whole request; it may then
+    // reset the stream, which libcurl reports as a failed transfer. The status is the answer
+    // (a 401 here is what triggers the credential refresh).
+    const bool answered_early =
+        on_data == nullptr && transfer.response.status >= 400 &&
+        (code == CURLE_PARTIAL_FILE || code == CURLE_HTTP2_STREAM || code == CURLE_HTTP2 ||
+         code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR);
+    if (code != CURLE_OK && !stopped && !answered_early) {
       // A stream the server ends or that we cancel is a normal end of a watch.
       if (on_data != nullptr && transfer.response.status == 200 &&
           (code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR || code == CURLE_HTTP2_STREAM ||
