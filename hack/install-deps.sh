@@ -5,8 +5,8 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config clang-format
-  libcurl4-openssl-dev libyaml-cpp-dev nlohmann-json3-dev libcxxopts-dev catch2
-  openssl mosquitto mosquitto-clients
+  libcurl4-openssl-dev libmosquitto-dev libyaml-cpp-dev nlohmann-json3-dev libcxxopts-dev catch2
+  openssl mosquitto mosquitto-clients zsh fish
   prometheus  # for promtool, which lints the /metrics output in the unit tests
 )
 missing=()

@@ -1,11 +1,10 @@
-// The Notifier over libcurl. MQTT: libcurl CONNECTs, waits for the broker's CONNACK, PUBLISHes
-// the POST body (QoS 0) on the URL's path as topic and DISCONNECTs; a clean run of that is what
-// "acknowledged" means here. HTTP(S): a POST of application/json that must answer 2xx.
+// The Notifier: HTTP(S) over libcurl, a POST of application/json that must answer 2xx; MQTT(S)
+// goes to libmosquitto (mqtt_notifier.cpp), QoS 1 and acknowledged by the broker's PUBACK.
 #include <curl/curl.h>
 
 #include <memory>
-#include <regex>
 
+#include "core/notify/mqtt_sender.h"
 #include "core/notify/notifier.h"
 #include "core/notify/url.h"
 
@@ -38,20 +37,6 @@ std::size_t keep_start(char* data, std::size_t size, std::size_t count, void* us
   return n;
 }
 
-// MQTT 3.1.1 CONNACK return codes; libcurl reports them as "Expected 0000 but got 00XX".
-std::string connack_meaning(const std::string& curl_error) {
-  static const std::regex re("got 00(0[1-5])");
-  std::smatch m;
-  if (!std::regex_search(curl_error, m, re)) return curl_error;
-  static const char* meanings[] = {"",
-                                   "unacceptable protocol version",
-                                   "client identifier rejected",
-                                   "server unavailable",
-                                   "bad user name or password",
-                                   "not authorised"};
-  return "connection refused: " + std::string(meanings[std::stoi(m[1])]);
-}
-
 bool tls_failure(CURLcode code) {
   return code == CURLE_SSL_CONNECT_ERROR || code == CURLE_PEER_FAILED_VERIFICATION ||
          code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_CIPHER ||
@@ -60,15 +45,11 @@ bool tls_failure(CURLcode code) {
 
 // Messages are stable for the same problem (no timings), so a condition or an event that says
 // it again is not rewritten on every retry.
-[[noreturn]] void throw_transfer_error(CURLcode code, const char* error, const std::string& url,
-                                       Scheme scheme) {
+[[noreturn]] void throw_transfer_error(CURLcode code, const char* error, const std::string& url) {
   const auto where = redact_url(url);
   const std::string detail = *error != '\0' ? error : curl_easy_strerror(code);
   if (tls_failure(code)) throw NotifyError("TLSFailed", "TLS with " + where + " failed: " + detail);
-  if (scheme == Scheme::Mqtt && code == CURLE_WEIRD_SERVER_REPLY)
-    throw NotifyError("BrokerRejected", "the broker at " + where +
-                                            " refused the message: " + connack_meaning(detail));
-  throw NotifyError(scheme == Scheme::Mqtt ? "BrokerUnreachable" : "WebhookUnreachable",
+  throw NotifyError("WebhookUnreachable",
                     "cannot deliver to " + where + ": " + curl_easy_strerror(code));
 }
 
@@ -78,13 +59,14 @@ class CurlNotifier : public Notifier {
             const std::string& payload) override {
     static CurlGlobal global;
     const auto target = parse_target(url);
+    if (target.scheme == Scheme::Mqtt) return send_mqtt(url, target, credentials, payload);
     EasyHandle handle(curl_easy_init());
     if (!handle) throw NotifyError("NotifierFailed", "cannot initialise libcurl");
     CURL* curl = handle.get();
     char error[CURL_ERROR_SIZE] = {0};
     std::string body;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "mqtt,http,https");
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -100,15 +82,12 @@ class CurlNotifier : public Notifier {
       curl_easy_setopt(curl, CURLOPT_USERNAME, credentials->username.c_str());
       curl_easy_setopt(curl, CURLOPT_PASSWORD, credentials->password.c_str());
     }
-    Slist headers;
-    if (target.scheme == Scheme::Http) {
-      headers.reset(curl_slist_append(nullptr, "Content-Type: application/json"));
-      curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-      curl_easy_setopt(curl, CURLOPT_USERAGENT, "kubectl-app/" KAPP_VERSION);
-    }
+    Slist headers(curl_slist_append(nullptr, "Content-Type: application/json"));
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "kubectl-app/" KAPP_VERSION);
     const CURLcode code = curl_easy_perform(curl);
-    if (code != CURLE_OK) throw_transfer_error(code, error, url, target.scheme);
-    if (target.scheme == Scheme::Http) check_answer(curl, url, credentials, body);
+    if (code != CURLE_OK) throw_transfer_error(code, error, url);
+    check_answer(curl, url, credentials, body);
   }
 
  private:

@@ -1,5 +1,5 @@
 // Sends one message to a message queue or a webhook. The controller only knows this interface;
-// libcurl stays in curl_notifier.cpp, and tests can substitute their own.
+// libcurl and libmosquitto stay in core/notify/*.cpp, and tests can substitute their own.
 #pragma once
 
 #include <memory>
@@ -17,8 +17,8 @@ struct Credentials {
 };
 
 // A message that was not acknowledged. reason() is CamelCase, for a condition's reason
-// (BrokerUnreachable, BrokerRejected, WebhookUnreachable, WebhookRejected, TLSFailed, InvalidURL,
-// ...); what() says what happened without credentials.
+// (BrokerUnreachable, BrokerRejected, BrokerTimeout, WebhookUnreachable, WebhookRejected,
+// TLSFailed, InvalidURL, ...); what() says what happened without credentials.
 class NotifyError : public Error {
  public:
   NotifyError(std::string reason, const std::string& message)
@@ -33,12 +33,14 @@ class Notifier {
  public:
   virtual ~Notifier() = default;
   // Returns once the receiver took the message; throws NotifyError otherwise.
-  // mqtt://host:port/topic publishes `payload` on the topic; http(s)://... POSTs it as JSON.
+  // mqtt(s)://host:port/topic publishes `payload` on the topic with QoS 1 and returns after the
+  // broker's PUBACK; http(s)://... POSTs it as JSON and wants a 2xx.
   virtual void send(const std::string& url, const std::optional<Credentials>& credentials,
                     const std::string& payload) = 0;
 };
 
-// Over libcurl: connect timeout 5s, whole transfer 10s, TLS verified, no redirects.
+// HTTP(S) over libcurl, MQTT(S) over libmosquitto: connect timeout 5s, whole exchange 10s, TLS
+// verified against the system's CAs, no redirects.
 std::unique_ptr<Notifier> make_curl_notifier();
 
 }  // namespace kapp::notify

@@ -40,7 +40,7 @@ std::optional<Parts> split(const std::string& url) {
   throw NotifyError("InvalidURL", "\"" + redact_url(url) + "\" " + why);
 }
 
-// Whether this libcurl was built with the protocol (Debian's has mqtt but not mqtts).
+// Whether this libcurl was built with the protocol (webhooks go through libcurl).
 bool curl_speaks(const std::string& scheme) {
   const auto* info = curl_version_info(CURLVERSION_NOW);
   for (auto* p = info->protocols; p != nullptr && *p != nullptr; ++p) {
@@ -49,7 +49,8 @@ bool curl_speaks(const std::string& scheme) {
   return false;
 }
 
-std::string host_of(const std::string& url, const std::string& authority) {
+// The host, and the port or 0 when the URL has none.
+std::pair<std::string, int> host_of(const std::string& url, const std::string& authority) {
   std::string host = authority, port;
   if (!host.empty() && host.front() == '[') {  // [IPv6]:port
     const auto close = host.find(']');
@@ -69,7 +70,7 @@ std::string host_of(const std::string& url, const std::string& authority) {
       (!port.empty() && std::stoi(port) == 0)) {
     invalid(url, "has an invalid port \"" + port + "\"");
   }
-  return host;
+  return {host, port.empty() ? 0 : std::stoi(port)};
 }
 
 }  // namespace
@@ -81,12 +82,14 @@ Target parse_target(const std::string& url) {
   const bool mqtt = scheme == "mqtt" || scheme == "mqtts";
   if (!mqtt && scheme != "http" && scheme != "https")
     invalid(url, "has scheme " + scheme + "; use mqtt://host:port/topic or https://host/path");
-  if (!curl_speaks(scheme)) {
+  if (!mqtt && !curl_speaks(scheme)) {
     invalid(url, "needs " + scheme + ", which this build's libcurl " +
-                     curl_version_info(CURLVERSION_NOW)->version + " cannot speak" +
-                     (mqtt ? "; use mqtt:// or an https:// webhook" : ""));
+                     curl_version_info(CURLVERSION_NOW)->version + " cannot speak");
   }
-  Target target{mqtt ? Scheme::Mqtt : Scheme::Http, host_of(url, parts->authority), ""};
+  const bool tls = scheme == "mqtts" || scheme == "https";
+  auto [host, port] = host_of(url, parts->authority);
+  if (port == 0) port = mqtt ? (tls ? 8883 : 1883) : (tls ? 443 : 80);
+  Target target{mqtt ? Scheme::Mqtt : Scheme::Http, std::move(host), "", port, tls};
   if (target.scheme == Scheme::Mqtt) {
     target.topic = parts->rest.empty() ? "" : parts->rest.substr(1);
     if (parts->rest.find_first_of("?#") != std::string::npos)

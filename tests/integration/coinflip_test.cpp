@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <fstream>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include "core/client/resource.h"
 #include "core/controllers/coinflip/state.h"
 #include "core/engine/object.h"
+#include "core/notify/notifier.h"
 #include "core/util/time.h"
 #include "tests/support/cluster.h"
 #include "tests/support/controller.h"
@@ -276,6 +278,86 @@ class Webhook {
   std::vector<Request> requests_;
 };
 
+// Speaks just enough MQTT 3.1.1 on a free loopback port to take a message and never
+// acknowledge it: a CONNACK for every CONNECT, and no PUBACK for any PUBLISH.
+class SilentBroker {
+ public:
+  SilentBroker() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(listen(fd_, 16) == 0);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~SilentBroker() {
+    stopping_ = true;
+    shutdown(fd_, SHUT_RDWR);             // ends the accept() of serve()
+    shutdown(client_.load(), SHUT_RDWR);  // and its recv() on a connection
+    thread_.join();
+    close(fd_);
+  }
+  SilentBroker(const SilentBroker&) = delete;
+  SilentBroker& operator=(const SilentBroker&) = delete;
+
+  std::string url(const std::string& topic) const {
+    return "mqtt://127.0.0.1:" + std::to_string(port_) + "/" + topic;
+  }
+  int publishes() const { return publishes_; }
+
+ private:
+  // One connection at a time: each send of the notifier is its own connection.
+  void serve() {
+    while (!stopping_) {
+      const int client = accept(fd_, nullptr, nullptr);
+      if (client < 0) return;
+      client_ = client;
+      if (!stopping_) converse(client);
+      client_ = -1;
+      close(client);
+    }
+  }
+
+  void converse(int client) {
+    std::string data;
+    char buf[4096];
+    for (;;) {
+      const auto n = recv(client, buf, sizeof buf, 0);
+      if (n <= 0) return;
+      data.append(buf, static_cast<std::size_t>(n));
+      while (const auto size = whole_packet(data)) {
+        const auto type = static_cast<unsigned char>(data[0]) >> 4;
+        if (type == 1) send(client, "\x20\x02\x00\x00", 4, MSG_NOSIGNAL);  // CONNACK
+        if (type == 3) ++publishes_;                                       // and no PUBACK
+        data.erase(0, size);
+      }
+    }
+  }
+
+  // The size of the first packet if all of it is there, else 0: a type byte, the remaining
+  // length in up to 4 bytes of 7 bits, and that many bytes.
+  static std::size_t whole_packet(const std::string& data) {
+    std::size_t length = 0;
+    for (std::size_t at = 1; at < data.size() && at <= 4; ++at) {
+      const auto byte = static_cast<unsigned char>(data[at]);
+      length |= static_cast<std::size_t>(byte & 0x7f) << (7 * (at - 1));
+      if ((byte & 0x80) == 0) return data.size() >= at + 1 + length ? at + 1 + length : 0;
+    }
+    return 0;
+  }
+
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> client_{-1};
+  std::atomic<int> publishes_{0};
+  std::thread thread_;
+};
+
 }  // namespace
 
 TEST_CASE("a seeded CoinFlip sends exactly the notifications its sequence of flips implies") {
@@ -459,6 +541,38 @@ TEST_CASE("a broker that refuses a CoinFlip's login keeps them pending and the p
   INFO(everything.str());
   CHECK_THAT(status["notifications"].value("lastError", ""), Catch::Contains("refused"));
   CHECK(everything.str().find(wrong) == std::string::npos);
+}
+
+TEST_CASE("the notifier publishes to a real Mosquitto broker, whose subscribers get it") {
+  MosquittoBroker broker;
+  MqttSubscriber subscriber(broker, kTopic);
+  const std::string payload = R"({"id":"direct-1"})";
+  kapp::notify::make_curl_notifier()->send(broker.url(kTopic), std::nullopt, payload);
+  // The broker has it (it acknowledged) and passes it on.
+  CHECK(eventually([&] { return subscriber.messages() == std::vector<std::string>{payload}; }));
+}
+
+TEST_CASE("a broker that never acknowledges keeps the notification pending") {
+  TestNamespace ns;
+  SilentBroker broker;
+  RunningControllers controllers(ns.name());
+  const auto seed = seed_with_notifications(12, 1);
+  admin().create(kCoinFlip, ns.name(), coinflip(ns.name(), "coin", broker.url(kTopic), seed, 12));
+
+  // The PUBLISH reached the broker, but without its PUBACK the notification is not sent.
+  const auto timed_out = [&] {
+    return condition(status_of(ns.name(), "coin"), "NotifierReady").value("reason", "") ==
+           "BrokerTimeout";
+  };
+  REQUIRE(eventually(timed_out, 30s));
+  const auto status = status_of(ns.name(), "coin");
+  INFO(status.dump());
+  CHECK(broker.publishes() > 0);
+  CHECK(notifications(status, "pending") > 0);
+  CHECK(notifications(status, "sent") == 0);
+  CHECK(condition(status, "NotifierReady").value("status", "") == "False");
+  CHECK_THAT(status["notifications"].value("lastError", ""),
+             Catch::Contains("did not acknowledge"));
 }
 
 TEST_CASE("a webhook receives a seeded CoinFlip's notifications as JSON POSTs") {

@@ -70,7 +70,7 @@ MosquittoBroker::MosquittoBroker(std::optional<MqttLogin> login)
        << "persistence true\n"
        << "persistence_location " << dir_.path()
        << "/\n"
-       // libcurl publishes at QoS 0; queue those too for a subscriber that is reconnecting.
+       // Notifications are QoS 1; queue QoS 0 ones too for a subscriber that is reconnecting.
        << "queue_qos0_messages true\n"
        << "log_dest stdout\n"
        << "log_type all\n";

@@ -1,5 +1,5 @@
-// The libcurl notifier against a one-shot webhook on loopback (MQTT is tested against a real
-// Mosquitto broker in tests/integration/coinflip_test.cpp).
+// The notifier against a one-shot webhook on loopback (MQTT is tested against a real Mosquitto
+// broker, and one that never acknowledges, in tests/integration/coinflip_test.cpp).
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/notify/notifier.h"
+#include "core/notify/url.h"
 
 using kapp::notify::Credentials;
 using kapp::notify::NotifyError;
@@ -124,7 +125,7 @@ TEST_CASE("an unreachable broker is BrokerUnreachable, without the password") {
   const auto url = "mqtt://alice:s3cret@127.0.0.1:" + std::to_string(closed_port()) + "/c/a";
   const auto e = failure_of(url, Credentials{"alice", "s3cret"});
   CHECK(e.reason() == "BrokerUnreachable");
-  CHECK_THAT(e.what(), Catch::Contains("Couldn't connect to server"));
+  CHECK_THAT(e.what(), Catch::Contains("Connection refused"));
   CHECK_THAT(e.what(), !Catch::Contains("s3cret"));
 }
 
@@ -138,4 +139,20 @@ TEST_CASE("an https webhook with an untrusted certificate is refused") {
   OneShotWebhook hook(200);
   const auto url = "https://127.0.0.1:" + hook.url().substr(hook.url().rfind(':') + 1);
   CHECK(failure_of(url).reason() == "TLSFailed");
+}
+
+TEST_CASE("mqtts is accepted, with the default ports of each scheme") {
+  const auto tls = kapp::notify::parse_target("mqtts://broker/c/a");
+  CHECK(tls.tls);
+  CHECK(tls.port == 8883);
+  CHECK(tls.topic == "c/a");
+  CHECK(kapp::notify::parse_target("mqtt://broker/c").port == 1883);
+  CHECK(kapp::notify::parse_target("mqtt://broker:1999/c").port == 1999);
+  CHECK(kapp::notify::parse_target("https://hook").port == 443);
+}
+
+TEST_CASE("an mqtts broker that does not speak TLS is TLSFailed") {
+  OneShotWebhook plain(200);
+  const auto e = failure_of("mqtts://" + plain.url().substr(7));  // mqtts://127.0.0.1:PORT/hook
+  CHECK(e.reason() == "TLSFailed");
 }
