@@ -61,6 +61,11 @@ std::string help_text(const cxxopts::Options& options) {
 
 }  // namespace
 
+std::vector<std::string> values(const cxxopts::ParseResult& parsed, const std::string& name) {
+  return parsed.count(name) ? parsed[name].as<std::vector<std::string>>()
+                            : std::vector<std::string>{};
+}
+
 cxxopts::ParseResult parse(cxxopts::Options& options, const Args& args) {
   // kubectl spells verbosity -v=6, --v=6 or --v 6; cxxopts knows only -v6 and -v 6.
   std::vector<std::string> normalized{"kubectl-app"};

@@ -24,6 +24,8 @@ void add_dry_run_flag(cxxopts::Options& options);
 
 // Parses `args` (the verb's arguments); throws UsageError, or HelpShown after printing --help.
 cxxopts::ParseResult parse(cxxopts::Options& options, const Args& args);
+// The values of a repeatable option (or of the positional arguments); empty when not given.
+std::vector<std::string> values(const cxxopts::ParseResult& parsed, const std::string& name);
 struct HelpShown {};
 
 enum class DryRun { None, Client, Server };

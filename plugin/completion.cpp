@@ -146,9 +146,7 @@ int run_completion(const Args& args) {
   options.add_options()("positional", "", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
   const auto parsed = parse(options, args);
-  const auto positional = parsed.count("positional")
-                              ? parsed["positional"].as<std::vector<std::string>>()
-                              : std::vector<std::string>{};
+  const auto positional = values(parsed, "positional");
   if (positional.size() != 1)
     throw UsageError("usage: kubectl app completion bash|zsh|fish|helper");
   const auto& shell = positional[0];

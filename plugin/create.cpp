@@ -160,10 +160,6 @@ int create_from_files(const cxxopts::ParseResult& parsed, DryRun mode, const std
 
 json object_from_flags(const cxxopts::ParseResult& parsed,
                        const std::vector<std::string>& positional, const std::string& ns) {
-  auto strings = [&](const char* flag) {
-    return parsed.count(flag) ? parsed[flag].as<std::vector<std::string>>()
-                              : std::vector<std::string>{};
-  };
   if (positional[0] == "coinflip") {
     if (positional.size() != 2)
       throw UsageError("usage: kubectl app create coinflip NAME --notify URL [flags]");
@@ -179,7 +175,7 @@ json object_from_flags(const cxxopts::ParseResult& parsed,
     flags.credentials_secret = parsed["credentials-secret"].as<std::string>();
     return objects::coinflip(positional[1], ns, flags);
   }
-  const auto components = strings("component");
+  const auto components = values(parsed, "component");
   if (positional[0] == "component") {
     if (positional.size() != 2)
       throw UsageError("usage: kubectl app create component NAME --app APP --image IMAGE");
@@ -187,7 +183,7 @@ json object_from_flags(const cxxopts::ParseResult& parsed,
     if (app.empty()) throw UsageError("create component needs --app, the Application it joins");
     std::string spec = "name=" + positional[1] + ",image=" + parsed["image"].as<std::string>() +
                        ",replicas=" + std::to_string(parsed["replicas"].as<int>());
-    for (const auto& port : strings("port")) spec += ",port=" + port;
+    for (const auto& port : values(parsed, "port")) spec += ",port=" + port;
     return objects::component(ns, app, objects::component_from_flag(spec));
   }
   if (positional.size() != 1)
@@ -196,7 +192,7 @@ json object_from_flags(const cxxopts::ParseResult& parsed,
     throw UsageError("an application needs at least one --component name=NAME,image=IMAGE");
   std::vector<json> built, communications;
   for (const auto& c : components) built.push_back(objects::component_from_flag(c));
-  for (const auto& k : strings("communication"))
+  for (const auto& k : values(parsed, "communication"))
     communications.push_back(objects::communication_from_flag(k));
   return objects::application(positional[0], ns, built, communications);
 }
@@ -239,9 +235,7 @@ int run_create(const Args& args) {
   const auto parsed = parse(options, args);
   const auto mode = dry_run(parsed);
   const auto format = output_format(parsed);
-  const auto positional = parsed.count("positional")
-                              ? parsed["positional"].as<std::vector<std::string>>()
-                              : std::vector<std::string>{};
+  const auto positional = values(parsed, "positional");
   if (parsed.count("filename")) {
     if (!positional.empty()) throw UsageError("give either -f FILE or a NAME, not both");
     return create_from_files(parsed, mode, format);

@@ -20,9 +20,7 @@ int run_delete(const Args& args) {
                                                       cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
   const auto parsed = parse(options, args);
-  const auto positional = parsed.count("positional")
-                              ? parsed["positional"].as<std::vector<std::string>>()
-                              : std::vector<std::string>{};
+  const auto positional = values(parsed, "positional");
   if (positional.size() < 2) throw UsageError("usage: kubectl app delete KIND NAME...");
   const auto& type = kind_named(positional[0]);
   const auto mode = dry_run(parsed);

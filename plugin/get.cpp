@@ -95,9 +95,7 @@ int run_get(const Args& args) {
                                                       cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
   const auto parsed = parse(options, args);
-  const auto positional = parsed.count("positional")
-                              ? parsed["positional"].as<std::vector<std::string>>()
-                              : std::vector<std::string>{};
+  const auto positional = values(parsed, "positional");
   if (positional.size() > 2) throw UsageError("get takes at most KIND and NAME");
   const bool watch = parsed["watch"].as<bool>();
   const bool managed_fields = parsed["show-managed-fields"].as<bool>();

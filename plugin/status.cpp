@@ -330,9 +330,7 @@ int run_status(const Args& args) {
       "positional", "", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
   const auto parsed = parse(options, args);
-  const auto positional = parsed.count("positional")
-                              ? parsed["positional"].as<std::vector<std::string>>()
-                              : std::vector<std::string>{};
+  const auto positional = values(parsed, "positional");
   if (positional.empty() || positional.size() > 2)
     throw UsageError("usage: kubectl app status [KIND] NAME");
   const auto& type = positional.size() == 2 ? kind_named(positional[0]) : res::kApplication;

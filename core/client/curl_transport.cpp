@@ -12,6 +12,7 @@
 #include "core/client/transport.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/util/curl_handles.h"
 
 namespace kapp::client {
 namespace {
@@ -21,20 +22,8 @@ constexpr std::chrono::milliseconds kDefaultTimeout{60000};
 constexpr std::size_t kLoggedBodyLimit = 10240;
 constexpr long kStreamSilenceSeconds = 150;
 
-struct CurlGlobal {
-  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-  ~CurlGlobal() { curl_global_cleanup(); }
-};
-
-struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+using util::EasyHandle;
+using util::Slist;
 
 // What one transfer needs from libcurl's callbacks.
 struct Transfer {
@@ -96,7 +85,7 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 class CurlTransport : public Transport {
  public:
   explicit CurlTransport(const RestConfig& config) : config_(config), credentials_(config) {
-    static CurlGlobal global;
+    util::curl_init_once();
     base_url_ = config_.server;
     // tls-server-name: address the server by that name (SNI and verification use it) and let
     // CONNECT_TO route the connection to the real host.

@@ -7,6 +7,7 @@
 #include "core/notify/mqtt_sender.h"
 #include "core/notify/notifier.h"
 #include "core/notify/url.h"
+#include "core/util/curl_handles.h"
 
 namespace kapp::notify {
 namespace {
@@ -15,20 +16,8 @@ constexpr long kConnectTimeoutMs = 5000;
 constexpr long kTotalTimeoutMs = 10000;
 constexpr std::size_t kKeptBody = 200;  // of a webhook's error answer, for the message
 
-struct CurlGlobal {
-  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-  ~CurlGlobal() { curl_global_cleanup(); }
-};
-
-struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+using util::EasyHandle;
+using util::Slist;
 
 std::size_t keep_start(char* data, std::size_t size, std::size_t count, void* user) {
   auto* body = static_cast<std::string*>(user);
@@ -57,7 +46,7 @@ class CurlNotifier : public Notifier {
  public:
   void send(const std::string& url, const std::optional<Credentials>& credentials,
             const std::string& payload) override {
-    static CurlGlobal global;
+    util::curl_init_once();
     const auto target = parse_target(url);
     if (target.scheme == Scheme::Mqtt) return send_mqtt(url, target, credentials, payload);
     EasyHandle handle(curl_easy_init());
