@@ -1,4 +1,5 @@
 // kubectl app run-controller: every controller in the foreground, like kubebuilder's `make run`.
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -29,6 +30,35 @@ void install_signal_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
+// -n/--namespace given several times or as a comma list: exactly those namespaces are watched
+// (controller-runtime's DefaultNamespaces). cxxopts keeps only the last value, so read them all.
+std::vector<std::string> watched_namespaces(const Args& args) {
+  std::vector<std::string> values;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if ((a == "-n" || a == "--namespace") && i + 1 < args.size()) {
+      values.push_back(args[++i]);
+    } else if (a.rfind("--namespace=", 0) == 0) {
+      values.push_back(a.substr(std::string("--namespace=").size()));
+    } else if (a.rfind("-n", 0) == 0 && a.size() > 2 && a[2] != '-') {
+      values.push_back(a.substr(a[2] == '=' ? 3 : 2));
+    }
+  }
+  std::vector<std::string> namespaces;
+  for (const auto& value : values) {
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      const auto comma = std::min(value.find(',', start), value.size());
+      const auto ns = value.substr(start, comma - start);
+      if (ns.empty()) throw UsageError("--namespace has an empty name in \"" + value + "\"");
+      if (std::find(namespaces.begin(), namespaces.end(), ns) == namespaces.end())
+        namespaces.push_back(ns);
+      start = comma + 1;
+    }
+  }
+  return namespaces;
+}
+
 std::chrono::milliseconds duration_flag(const cxxopts::ParseResult& parsed, const char* name) {
   return client::parse_duration(parsed[name].as<std::string>(), std::string("--") + name);
 }
@@ -39,7 +69,8 @@ int run_run_controller(const Args& args) {
   auto options = new_options(
       "run-controller",
       "Run the reconcile loop of every kubectl-app controller in the foreground against the "
-      "current kubeconfig context (like `make run`). Ctrl-C stops it cleanly.");
+      "current kubeconfig context (like `make run`). Ctrl-C stops it cleanly. -n/--namespace, "
+      "repeatable or a comma list, restricts it to exactly those namespaces.");
   options.add_options()("workers", "Concurrent reconciles per controller",
                         cxxopts::value<int>()->default_value("2"))(
       "leader-elect", "Hold a coordination.k8s.io Lease so only one controller is active",
@@ -59,7 +90,9 @@ int run_run_controller(const Args& args) {
       cxxopts::value<std::string>()->default_value(":8080"))(
       "health-probe-bind-address", "Address of /healthz and /readyz (\"0\" disables)",
       cxxopts::value<std::string>()->default_value(":8081"))(
-      "log-format", "text or json", cxxopts::value<std::string>()->default_value("text"));
+      "log-format", "text or json", cxxopts::value<std::string>()->default_value("text"))(
+      "cluster-domain", "The cluster's DNS domain, for the FQDNs AppLinks point at",
+      cxxopts::value<std::string>()->default_value("cluster.local"));
   const auto parsed = parse(options, args);
   const auto log_format = parsed["log-format"].as<std::string>();
   if (log_format != "text" && log_format != "json")
@@ -71,7 +104,7 @@ int run_run_controller(const Args& args) {
   Session session(parsed);
   const auto& config = session.config();
   engine::ManagerOptions manager_options;
-  manager_options.namespace_name = config.namespace_from_flag ? config.namespace_name : "";
+  manager_options.namespaces = watched_namespaces(args);
   manager_options.workers = workers;
   manager_options.leader_elect = parsed["leader-elect"].as<bool>();
   auto lease_ns = parsed["leader-election-namespace"].as<std::string>();
@@ -87,11 +120,11 @@ int run_run_controller(const Args& args) {
 
   install_signal_handlers();
   engine::Manager manager(session.client(), manager_options);
-  controllers::setup_all(manager);
+  controllers::setup_all(manager, {.cluster_domain = parsed["cluster-domain"].as<std::string>()});
+  std::string scope;
+  for (const auto& ns : manager_options.namespaces) scope += (scope.empty() ? "" : ",") + ns;
   log::info(0, "kubectl-app controller v" KAPP_VERSION " against " + config.server +
-                   (manager_options.namespace_name.empty()
-                        ? " (all namespaces)"
-                        : " (namespace " + manager_options.namespace_name + ")"));
+                   (scope.empty() ? " (all namespaces)" : " (namespaces " + scope + ")"));
   return manager.run(g_stop);
 }
 

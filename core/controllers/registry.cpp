@@ -6,7 +6,7 @@
 
 namespace kapp::controllers {
 
-void setup_all(engine::Manager& manager) {
+void setup_all(engine::Manager& manager, const Options& /*options: used by the AppLink controller*/) {
   application::setup(manager);
   component::setup(manager);
   coinflip::setup(manager);

@@ -57,12 +57,23 @@ void Controller::watch_primary(Informer& informer) {
                         enqueue_object});
 }
 
-void Controller::watch_owned(Informer& informer, const std::string& owner_kind) {
-  watch_mapped(informer, [owner_kind](const json& object) -> std::vector<Request> {
+void Controller::watch_owned(Informer& informer, const std::string& owner_group,
+                             const std::string& owner_kind) {
+  watch_mapped(informer, [owner_group, owner_kind](const json& object) -> std::vector<Request> {
     const auto owner = controller_of(object);
-    if (owner.is_null() || owner.value("kind", "") != owner_kind) return {};
+    if (owner.is_null() || !refers_to(owner, owner_group, owner_kind)) return {};
     return {Request{namespace_of(object), owner.value("name", "")}};
   });
+}
+
+Mapper owner_from_labels(const std::string& name_label, const std::string& namespace_label) {
+  return [name_label, namespace_label](const json& object) -> std::vector<Request> {
+    const auto labels = object["metadata"].value("labels", json::object());
+    const auto name = labels.value(name_label, "");
+    if (name.empty()) return {};
+    auto ns = namespace_label.empty() ? "" : labels.value(namespace_label, "");
+    return {Request{ns.empty() ? namespace_of(object) : ns, name}};
+  };
 }
 
 void Controller::watch_mapped(Informer& informer, Mapper mapper) {

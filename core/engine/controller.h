@@ -33,6 +33,11 @@ using Reconciler = std::function<Result(const Request&)>;
 // Maps an event's object to the keys it concerns (e.g. a Component to its Application).
 using Mapper = std::function<std::vector<Request>(const json&)>;
 
+// Maps an object to the owner its labels name: `name_label` holds the owner's name and
+// `namespace_label` its namespace (the object's own when "" or absent). For objects that
+// cannot carry an owner reference, such as those in another namespace than their owner.
+Mapper owner_from_labels(const std::string& name_label, const std::string& namespace_label = "");
+
 class Controller {
  public:
   Controller(std::string name, Reconciler reconciler, int workers = 2, RateLimits limits = {});
@@ -42,8 +47,10 @@ class Controller {
 
   // Reconcile the informer's own objects on every add, update and delete.
   void watch_primary(Informer& informer);
-  // Reconcile the controlling owner (ownerReferences[controller=true] of `owner_kind`).
-  void watch_owned(Informer& informer, const std::string& owner_kind);
+  // Reconcile the controlling owner: ownerReferences[controller=true] of `owner_kind` in API
+  // group `owner_group` (controller-runtime's EnqueueRequestForOwner with OnlyControllerOwner).
+  void watch_owned(Informer& informer, const std::string& owner_group,
+                   const std::string& owner_kind);
   // Reconcile whatever `mapper` says an object concerns.
   void watch_mapped(Informer& informer, Mapper mapper);
 

@@ -30,7 +30,14 @@ std::vector<std::string> owner_uids(const json& object) {
 }  // namespace
 
 Informer::Informer(client::Client& client, client::ResourceType type, std::string ns)
-    : client_(client), type_(std::move(type)), namespace_(std::move(ns)) {}
+    : Informer(client, std::move(type),
+               ns.empty() ? std::vector<std::string>{} : std::vector<std::string>{std::move(ns)}) {}
+
+Informer::Informer(client::Client& client, client::ResourceType type,
+                   std::vector<std::string> namespaces)
+    : client_(client), type_(std::move(type)), namespaces_(std::move(namespaces)) {
+  if (!type_.namespaced) namespaces_.clear();
+}
 
 Informer::~Informer() { stop(); }
 
@@ -52,9 +59,10 @@ std::vector<EventHandler> Informer::handlers() const {
 }
 
 void Informer::start() {
-  if (thread_.joinable()) return;
+  if (!threads_.empty()) return;
   stop_ = false;
-  thread_ = std::thread([this] { run(); });
+  if (namespaces_.empty()) threads_.emplace_back([this] { run(""); });
+  for (const auto& ns : namespaces_) threads_.emplace_back([this, ns] { run(ns); });
 }
 
 void Informer::request_stop() {
@@ -67,7 +75,10 @@ void Informer::request_stop() {
 
 void Informer::stop() {
   request_stop();
-  if (thread_.joinable()) thread_.join();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
 }
 
 bool Informer::wait_for_sync(std::chrono::milliseconds timeout) {
@@ -106,32 +117,42 @@ std::vector<json> Informer::owned_by(const std::string& owner_uid) const {
   return out;
 }
 
-void Informer::index_label(const std::string& label_key) {
+void Informer::add_index(const std::string& name, IndexFunc index) {
   std::lock_guard lock(mutex_);
-  indexed_labels_.insert(label_key);
+  indexers_[name] = std::move(index);
+}
+
+std::vector<json> Informer::by_index(const std::string& name, const std::string& value) const {
+  std::lock_guard lock(mutex_);
+  if (!indexers_.count(name)) throw std::out_of_range("informer has no index " + name);
+  std::vector<json> out;
+  auto it = indexed_.find(name + "=" + value);
+  if (it == indexed_.end()) return out;
+  for (const auto& key : it->second) out.push_back(objects_.at(key));
+  return out;
+}
+
+void Informer::index_label(const std::string& label_key) {
+  add_index(label_key, [label_key](const json& object) -> std::vector<std::string> {
+    const auto labels = object["metadata"].value("labels", json::object());
+    const auto it = labels.find(label_key);
+    if (it == labels.end() || !it->is_string()) return {};
+    return {it->get<std::string>()};
+  });
 }
 
 std::vector<json> Informer::labelled(const std::string& ns, const std::string& label_key,
                                      const std::string& value) const {
-  std::lock_guard lock(mutex_);
-  std::vector<json> out;
-  auto it = by_label_.find(label_key + "=" + value);
-  if (it == by_label_.end()) return out;
-  for (const auto& key : it->second) {
-    const auto& object = objects_.at(key);
-    if (ns.empty() || namespace_of(object) == ns) out.push_back(object);
-  }
+  auto out = by_index(label_key, value);
+  if (!ns.empty())
+    std::erase_if(out, [&ns](const json& object) { return namespace_of(object) != ns; });
   return out;
 }
 
-std::vector<std::string> Informer::label_entries(const json& object) const {
+std::vector<std::string> Informer::index_entries(const json& object) const {
   std::vector<std::string> entries;
-  if (indexed_labels_.empty()) return entries;
-  const auto labels = object["metadata"].value("labels", json::object());
-  for (const auto& label : indexed_labels_) {
-    const auto it = labels.find(label);
-    if (it != labels.end() && it->is_string())
-      entries.push_back(label + "=" + it->get<std::string>());
+  for (const auto& [name, index] : indexers_) {
+    for (const auto& value : index(object)) entries.push_back(name + "=" + value);
   }
   return entries;
 }
@@ -140,7 +161,7 @@ void Informer::store(const json& object) {
   const auto key = key_of(object);
   erase(key);
   for (const auto& uid : owner_uids(object)) by_owner_[uid].insert(key);
-  for (const auto& entry : label_entries(object)) by_label_[entry].insert(key);
+  for (const auto& entry : index_entries(object)) indexed_[entry].insert(key);
   objects_[key] = object;
 }
 
@@ -153,17 +174,17 @@ void Informer::erase(const std::string& key) {
     owners->second.erase(key);
     if (owners->second.empty()) by_owner_.erase(owners);
   }
-  for (const auto& entry : label_entries(it->second)) {
-    auto labelled = by_label_.find(entry);
-    if (labelled == by_label_.end()) continue;
-    labelled->second.erase(key);
-    if (labelled->second.empty()) by_label_.erase(labelled);
+  for (const auto& entry : index_entries(it->second)) {
+    auto indexed = indexed_.find(entry);
+    if (indexed == indexed_.end()) continue;
+    indexed->second.erase(key);
+    if (indexed->second.empty()) indexed_.erase(indexed);
   }
   objects_.erase(it);
 }
 
-std::string Informer::relist() {
-  auto list = client_.list(type_, namespace_);
+std::string Informer::relist(const std::string& ns) {
+  auto list = client_.list(type_, ns);
   ++lists_;
   struct Change {
     json old_object, new_object;
@@ -171,10 +192,15 @@ std::string Informer::relist() {
   std::vector<Change> changes;
   {
     std::lock_guard lock(mutex_);
+    // What this namespace's list replaces: its own range of keys ("namespace/name" sort
+    // together), or everything when watching all namespaces.
     std::map<std::string, json> previous;
-    previous.swap(objects_);
-    by_owner_.clear();
-    by_label_.clear();
+    const auto prefix = ns + "/";
+    for (auto it = ns.empty() ? objects_.begin() : objects_.lower_bound(prefix);
+         it != objects_.end() && (ns.empty() || it->first.compare(0, prefix.size(), prefix) == 0);
+         ++it)
+      previous.insert(*it);
+    for (const auto& [key, object] : previous) erase(key);
     for (auto& item : list["items"]) {
       // List items carry no kind; handlers and reconcilers expect whole objects.
       item["apiVersion"] = type_.api_version();
@@ -192,7 +218,8 @@ std::string Informer::relist() {
     }
     // What is left was deleted while we were not watching.
     for (auto& [key, object] : previous) changes.push_back({object, nullptr});
-    synced_ = true;
+    listed_.insert(ns);
+    synced_ = listed_.size() >= std::max<std::size_t>(namespaces_.size(), 1);
   }
   cv_.notify_all();
   for (const auto& handler : handlers()) {
@@ -230,15 +257,15 @@ void Informer::apply_event(const client::WatchEvent& event) {
   }
 }
 
-void Informer::run() {
+void Informer::run(const std::string& ns) {
   std::string version;
   auto backoff = std::chrono::duration_cast<std::chrono::seconds>(kMinBackoff);
   while (!stop_) {
     try {
-      if (version.empty()) version = relist();
+      if (version.empty()) version = relist(ns);
       ++watches_;
       version = client_.watch(
-          type_, namespace_,
+          type_, ns,
           {.resource_version = version,
            .timeout_seconds = watch_timeout_seconds_ > 0 ? watch_timeout_seconds_
                                                          : default_watch_timeout_seconds(),

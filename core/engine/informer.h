@@ -1,6 +1,7 @@
 // An informer keeps an in-memory copy of one resource type (list, then watch) and tells
 // handlers what changed. Re-lists on 410 Gone and after errors, and reports objects that
-// vanished while it was disconnected as deletions.
+// vanished while it was disconnected as deletions. Restricted to several namespaces, it runs
+// one list-watch per namespace into one cache, as controller-runtime's multi-namespace cache.
 #pragma once
 
 #include <atomic>
@@ -33,6 +34,8 @@ class Informer {
  public:
   // `ns` empty: all namespaces.
   Informer(client::Client& client, client::ResourceType type, std::string ns = "");
+  // Exactly these namespaces (empty: all). Ignored for cluster-scoped types.
+  Informer(client::Client& client, client::ResourceType type, std::vector<std::string> namespaces);
   ~Informer();
   Informer(const Informer&) = delete;
   Informer& operator=(const Informer&) = delete;
@@ -55,11 +58,19 @@ class Informer {
   std::vector<json> list(const std::string& ns = "") const;
   // Objects whose ownerReferences name this uid (an index, not a scan of the whole cache).
   std::vector<json> owned_by(const std::string& owner_uid) const;
-  // Indexes objects by the value of this label; call before start().
+  // A named index (client-go's Indexers): `index` gives the values an object is filed under.
+  // Call before start().
+  using IndexFunc = std::function<std::vector<std::string>(const json&)>;
+  void add_index(const std::string& name, IndexFunc index);
+  // Objects the index `name` files under `value`; throws std::out_of_range for an unknown index.
+  std::vector<json> by_index(const std::string& name, const std::string& value) const;
+  // Indexes objects by the value of this label (an index named after the label).
   void index_label(const std::string& label_key);
   // Objects of `ns` ("" for all) whose indexed label `label_key` has this value.
   std::vector<json> labelled(const std::string& ns, const std::string& label_key,
                              const std::string& value) const;
+  // The namespaces it watches (empty: all).
+  const std::vector<std::string>& namespaces() const { return namespaces_; }
 
   // How many times the informer listed (the first time and after 410s and errors).
   int lists() const { return lists_; }
@@ -67,30 +78,31 @@ class Informer {
   int watches() const { return watches_; }
 
  private:
-  void run();
-  std::string relist();
+  void run(const std::string& ns);
+  std::string relist(const std::string& ns);
   void apply_event(const client::WatchEvent& event);
   void store(const json& object);
   void erase(const std::string& key);
-  std::vector<std::string> label_entries(const json& object) const;
+  std::vector<std::string> index_entries(const json& object) const;
   std::vector<EventHandler> handlers() const;
 
   client::Client& client_;
   client::ResourceType type_;
-  std::string namespace_;
+  std::vector<std::string> namespaces_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;                             // signals sync and stop
   std::map<std::string, json> objects_;                    // key -> object
   std::map<std::string, std::set<std::string>> by_owner_;  // owner uid -> keys
-  std::set<std::string> indexed_labels_;
-  std::map<std::string, std::set<std::string>> by_label_;  // "label=value" -> keys
+  std::map<std::string, IndexFunc> indexers_;
+  std::map<std::string, std::set<std::string>> indexed_;  // "index=value" -> keys
   std::vector<EventHandler> handlers_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> synced_{false};
+  std::set<std::string> listed_;  // namespaces listed at least once
   std::atomic<int> lists_{0};
   std::atomic<int> watches_{0};
   int watch_timeout_seconds_ = 0;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace kapp::engine

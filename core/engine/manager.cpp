@@ -1,5 +1,6 @@
 #include "core/engine/manager.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "core/engine/http_endpoint.h"
@@ -34,10 +35,14 @@ Manager::~Manager() {
 
 Informer& Manager::informer(const client::ResourceType& type) {
   auto& slot = informers_[type.qualified()];
-  if (!slot)
-    slot =
-        std::make_unique<Informer>(client_, type, type.namespaced ? options_.namespace_name : "");
+  if (!slot) slot = std::make_unique<Informer>(client_, type, options_.namespaces);
   return *slot;
+}
+
+bool Manager::watches(const std::string& ns) const {
+  return options_.namespaces.empty() ||
+         std::find(options_.namespaces.begin(), options_.namespaces.end(), ns) !=
+             options_.namespaces.end();
 }
 
 Controller& Manager::add_controller(const std::string& name, Reconciler reconciler) {

@@ -21,8 +21,9 @@ namespace kapp::engine {
 class HttpEndpoint;
 
 struct ManagerOptions {
-  std::string namespace_name;  // "" watches all namespaces
-  int workers = 2;             // per controller
+  // The namespaces watched (run-controller --namespace); empty watches all namespaces.
+  std::vector<std::string> namespaces;
+  int workers = 2;  // per controller
   bool leader_elect = false;
   LeaseConfig lease;
   std::string metrics_bind = ":8080";  // "0" disables
@@ -41,6 +42,8 @@ class Manager {
   client::Client& client() { return client_; }
   const ManagerOptions& options() const { return options_; }
   EventRecorder& events() { return events_; }
+  // Whether the caches see namespace `ns` (always, when every namespace is watched).
+  bool watches(const std::string& ns) const;
   // The shared informer of a type, created on first use (before run()).
   Informer& informer(const client::ResourceType& type);
   Controller& add_controller(const std::string& name, Reconciler reconciler);

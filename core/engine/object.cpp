@@ -32,4 +32,32 @@ json controller_of(const json& object) {
   return nullptr;
 }
 
+long long generation_of(const json& object) {
+  const auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return 0;
+  const auto it = meta->find("generation");
+  return it != meta->end() && it->is_number_integer() ? it->get<long long>() : 0;
+}
+
+json controller_reference(const json& owner) {
+  return {{"apiVersion", owner.value("apiVersion", "")},
+          {"kind", owner.value("kind", "")},
+          {"name", name_of(owner)},
+          {"uid", uid_of(owner)},
+          {"controller", true},
+          {"blockOwnerDeletion", true}};
+}
+
+bool controlled_by(const json& object, const std::string& owner_uid) {
+  const auto owner = controller_of(object);
+  return owner.is_object() && owner.value("uid", "") == owner_uid;
+}
+
+bool refers_to(const json& owner_reference, const std::string& group, const std::string& kind) {
+  if (owner_reference.value("kind", "") != kind) return false;
+  const auto api_version = owner_reference.value("apiVersion", "");
+  const auto slash = api_version.find('/');
+  return (slash == std::string::npos ? "" : api_version.substr(0, slash)) == group;
+}
+
 }  // namespace kapp::engine

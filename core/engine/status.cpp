@@ -28,6 +28,13 @@ json merge_conditions(const json& current, json desired) {
   return desired;
 }
 
+json find_condition(const json& status, const std::string& type) {
+  if (!status.is_object()) return json::object();
+  for (const auto& c : status.value("conditions", json::array()))
+    if (c.value("type", "") == type) return c;
+  return json::object();
+}
+
 bool status_differs(const json& current, const json& desired) { return current != desired; }
 
 }  // namespace kapp::engine

@@ -18,6 +18,9 @@ json condition(const std::string& type, bool status, const std::string& reason,
 // status did not change, and set to now where it did.
 json merge_conditions(const json& current, json desired);
 
+// The condition of this type in `status.conditions`, or an empty object.
+json find_condition(const json& status, const std::string& type);
+
 // True when writing `desired` as the status would change what `current` says.
 bool status_differs(const json& current, const json& desired);
 

@@ -1,9 +1,12 @@
 #include "core/render/application.h"
 
+#include "core/engine/object.h"
+#include "core/names.h"
+
 namespace kapp::render {
 namespace {
 
-constexpr const char* kManagedBy = "kubectl-app";
+using names::kManagedBy;
 constexpr const char* kPrometheusName = "kubectl-app";
 
 json meta(const AppModel& model, const std::string& name, const json& object_labels,
@@ -84,8 +87,7 @@ AppModel make_model(const json& app, const std::vector<json>& component_objects)
 }
 
 json selector_labels(const AppModel& model, const Component& component) {
-  return {{"kubectl-app.io/application", model.name()},
-          {"kubectl-app.io/component", component.name}};
+  return {{names::kApplicationLabel, model.name()}, {names::kComponentLabel, component.name}};
 }
 
 json labels(const AppModel& model, const Component& component) {
@@ -98,12 +100,10 @@ json labels(const AppModel& model, const Component& component) {
 }
 
 json owner_reference(const json& app) {
-  return {{"apiVersion", app.value("apiVersion", "kubectl-app.io/v1alpha1")},
-          {"kind", "Application"},
-          {"name", app["metadata"].value("name", "")},
-          {"uid", app["metadata"].value("uid", "")},
-          {"controller", true},
-          {"blockOwnerDeletion", true}};
+  auto owner = app;  // a bare app (tests, files) still names its kind
+  owner["apiVersion"] = app.value("apiVersion", names::kApiVersion);
+  owner["kind"] = "Application";
+  return engine::controller_reference(owner);
 }
 
 json workload(const AppModel& model, const Component& c) {
@@ -160,6 +160,19 @@ json external_service(const AppModel& model, const Component& c) {
   return svc;
 }
 
+json policy_ports(const Component& c, const json& service_ports) {
+  // Callers dial Service ports; a NetworkPolicy filters on the pods' target ports.
+  json ports = json::array();
+  for (const auto& p : ports_of(c)) {
+    const bool listed =
+        service_ports.empty() ||
+        std::find(service_ports.begin(), service_ports.end(), p["port"]) != service_ports.end();
+    if (listed)
+      ports.push_back({{"port", target_port(p)}, {"protocol", p.value("protocol", "TCP")}});
+  }
+  return ports;
+}
+
 json network_policy(const AppModel& model, const Component& c) {
   json ingress = json::array();
   if (c.spec.contains("expose")) ingress.push_back(json::object());  // from anywhere, any port
@@ -170,15 +183,7 @@ json network_policy(const AppModel& model, const Component& c) {
     json rule = {
         {"from",
          json::array({{{"podSelector", {{"matchLabels", selector_labels(model, *from)}}}}})}};
-    // Callers dial Service ports; the policy filters on the pods' target ports.
-    json ports = json::array();
-    const auto wanted = k.value("ports", json::array());
-    for (const auto& p : ports_of(c)) {
-      const bool listed =
-          wanted.empty() || std::find(wanted.begin(), wanted.end(), p["port"]) != wanted.end();
-      if (listed)
-        ports.push_back({{"port", target_port(p)}, {"protocol", p.value("protocol", "TCP")}});
-    }
+    const auto ports = policy_ports(c, k.value("ports", json::array()));
     if (!ports.empty()) rule["ports"] = ports;
     ingress.push_back(rule);
   }

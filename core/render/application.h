@@ -40,6 +40,10 @@ json workload(const AppModel& model, const Component& component);
 json service(const AppModel& model, const Component& component);
 json external_service(const AppModel& model, const Component& component);  // null unless exposed
 json network_policy(const AppModel& model, const Component& component);
+// The NetworkPolicy ports ({port, protocol}) that admit callers dialing `service_ports` (a JSON
+// array of Service port numbers; empty: all) of `component`: each Service port's targetPort,
+// as the Service forwards it. Numbers the component does not serve are left out.
+json policy_ports(const Component& component, const json& service_ports);
 std::vector<json> volume_claims(const AppModel& model,
                                 const Component& component);              // Deployment volumes
 json service_monitor(const AppModel& model, const Component& component);  // null unless metrics

@@ -11,7 +11,7 @@ RunningControllers::RunningControllers(const std::string& ns, std::chrono::milli
     : client_(client::Client::connect(client::load_config({.kubeconfig = admin_kubeconfig()}))) {
   install_crds();
   engine::ManagerOptions options;
-  options.namespace_name = ns;
+  options.namespaces = {ns};
   options.metrics_bind = "0";
   options.health_bind = "0";
   options.resync_period = resync;

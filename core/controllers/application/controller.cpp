@@ -6,9 +6,10 @@
 #include "core/controllers/application/status.h"
 #include "core/engine/applied.h"
 #include "core/engine/object.h"
+#include "core/engine/owned.h"
 #include "core/engine/status.h"
 #include "core/errors.h"
-#include "core/log.h"
+#include "core/names.h"
 #include "core/render/application.h"
 
 namespace kapp::controllers::application {
@@ -20,8 +21,8 @@ using engine::Result;
 using nlohmann::json;
 namespace res = client::resources;
 
-constexpr const char* kFieldManager = "kubectl-app";
-constexpr const char* kAppLabel = "kubectl-app.io/application";
+using names::kApplicationLabel;
+using names::kFieldManager;
 
 class Reconciler {
  public:
@@ -31,7 +32,7 @@ class Reconciler {
         apps_(manager.informer(res::kApplication)),
         components_(manager.informer(res::kComponent)),
         pods_(manager.informer(res::kPod)) {
-    pods_.index_label(kAppLabel);  // every pass looks up each component's pods
+    pods_.index_label(kApplicationLabel);  // every pass looks up each component's pods
     for (const auto* type : {&res::kDeployment, &res::kStatefulSet, &res::kService,
                              &res::kNetworkPolicy, &res::kPersistentVolumeClaim}) {
       owned_.push_back(&manager.informer(*type));
@@ -42,7 +43,7 @@ class Reconciler {
     const auto app = apps_.get(request.namespace_name, request.name);
     if (!app || app->at("metadata").contains("deletionTimestamp"))
       return Result::done();  // GC does the rest
-    Pass pass{*app, {}, {}, {}};
+    Pass pass{*app, {}, {}};
     const auto model = render::make_model(*app, joined_components(*app));
     AppObservation observation{app->at("metadata").value("generation", 0LL), {}, {}, {}, {}};
     const auto conflicts = name_conflicts(model);
@@ -60,9 +61,8 @@ class Reconciler {
  private:
   struct Pass {
     json app;
-    std::set<std::string> desired;  // "Kind/name" of everything this pass wants to exist
+    engine::DesiredObjects desired;
     std::string communications_error;
-    std::string metrics_error;
   };
 
   std::vector<json> joined_components(const json& app) const {
@@ -92,42 +92,23 @@ class Reconciler {
   // the name is taken by an object this application does not control.
   std::string ensure(const json& desired, const std::string& app_uid, Pass& pass) {
     const auto kind = desired.value("kind", "");
-    const auto name = engine::name_of(desired);
-    pass.desired.insert(kind + "/" + name);
-    auto* informer = informer_for(kind);
-    auto live = informer->get(engine::namespace_of(desired), name);
-    // Not in the cache may only mean not yet in it (another application's reconcile may
-    // have just created it): ask the server, and apply only on the version that was checked.
-    std::string checked_version;
-    if (!live) {
-      live = client_.get_if_exists(informer->type(), engine::namespace_of(desired), name);
-      if (live) checked_version = engine::resource_version_of(*live);
-    }
-    if (live) {
-      const auto owner = engine::controller_of(*live);
-      const bool ours = owner.is_object()
-                            ? owner.value("uid", "") == app_uid
-                            : kind == "PersistentVolumeClaim" && owned_by_labels(*live, desired);
-      if (!ours) {
-        return kind + " " + engine::key_of(*live) +
-               " already exists and is not owned by application " + engine::name_of(pass.app) +
-               "; rename the component or delete that object";
-      }
-      if (engine::already_applied(desired, *live)) return "";
-    }
-    auto applied = desired;
-    if (!checked_version.empty()) applied["metadata"]["resourceVersion"] = checked_version;
-    client_.apply(informer->type(), applied, {.field_manager = kFieldManager, .force = true});
-    return "";
+    pass.desired.want(desired);
+    const auto adopt = [&](const json& live) {
+      return kind == "PersistentVolumeClaim" && !engine::controller_of(live).is_object() &&
+             owned_by_labels(live, desired);
+    };
+    if (engine::apply_owned(client_, *informer_for(kind), desired, app_uid, adopt)) return "";
+    return kind + " " + engine::key_of(desired) +
+           " already exists and is not owned by application " + engine::name_of(pass.app) +
+           "; rename the component or delete that object";
   }
 
   // A retained claim has no owner reference; its labels say which component it serves.
   static bool owned_by_labels(const json& live, const json& desired) {
     const auto a = live["metadata"].value("labels", json::object());
     const auto b = desired["metadata"].value("labels", json::object());
-    return a.value("kubectl-app.io/application", "") ==
-               b.value("kubectl-app.io/application", "-") &&
-           a.value("kubectl-app.io/component", "") == b.value("kubectl-app.io/component", "-");
+    return a.value(kApplicationLabel, "") == b.value(kApplicationLabel, "-") &&
+           a.value(names::kComponentLabel, "") == b.value(names::kComponentLabel, "-");
   }
 
   ComponentObservation reconcile_component(const render::AppModel& model,
@@ -160,8 +141,9 @@ class Reconciler {
     }
     if (o.failure.empty()) {
       o.workload = informer_for(kind)->get(model.namespace_name(), c.name).value_or(json());
-      for (const auto& pod : pods_.labelled(model.namespace_name(), kAppLabel, model.name())) {
-        if (pod["metadata"]["labels"].value("kubectl-app.io/component", "") == c.name)
+      for (const auto& pod :
+           pods_.labelled(model.namespace_name(), kApplicationLabel, model.name())) {
+        if (pod["metadata"]["labels"].value(names::kComponentLabel, "") == c.name)
           o.pods.push_back(pod);
       }
     }
@@ -210,7 +192,7 @@ class Reconciler {
       const auto monitor = render::service_monitor(model, c);
       if (monitor.is_null()) continue;
       state.wanted = true;
-      pass.desired.insert("ServiceMonitor/" + c.name);
+      pass.desired.want(monitor);
       if (!ensure_optional(monitor, kFieldManager, true, state)) return state;
     }
     // The namespace's Prometheus is shared: each application applies it as its own manager.
@@ -232,35 +214,22 @@ class Reconciler {
   }
 
   // Deletes what this application controls that the current pass did not ask for.
-  void prune(const json& app, const std::set<std::string>& desired) {
-    const auto uid = engine::uid_of(app);
-    for (auto* informer : owned_) {
-      for (const auto& object : informer->owned_by(uid)) {
-        const auto owner = engine::controller_of(object);
-        if (!owner.is_object() || owner.value("uid", "") != uid) continue;
-        if (desired.count(informer->type().kind + "/" + engine::name_of(object))) continue;
-        log::info(1, "pruning " + informer->type().kind + " " + engine::key_of(object));
-        client_.remove(
-            informer->type(), engine::namespace_of(object), engine::name_of(object),
-            {.propagation_policy = "Background", .precondition_uid = engine::uid_of(object)});
-      }
-    }
+  void prune(const json& app, const engine::DesiredObjects& desired) {
+    engine::prune_owned(client_, owned_, engine::uid_of(app), desired);
     if (may_have_monitors(app, desired)) prune_monitors(app, desired);
   }
 
   // Monitors are not cached (their CRD is optional), so listing them costs a request: skip it
   // unless this pass wants one or the last status says some were applied.
-  static bool may_have_monitors(const json& app, const std::set<std::string>& desired) {
-    if (std::any_of(desired.begin(), desired.end(),
-                    [](const std::string& d) { return d.rfind("ServiceMonitor/", 0) == 0; }))
-      return true;
-    const auto status = app.value("status", json::object());
-    for (const auto& c : status.value("conditions", json::array()))
-      if (c.value("type", "") == "MetricsReady") return c.value("reason", "") != "NotRequested";
-    return true;  // no status yet: look
+  static bool may_have_monitors(const json& app, const engine::DesiredObjects& desired) {
+    if (desired.wants_kind("ServiceMonitor")) return true;
+    const auto metrics =
+        engine::find_condition(app.value("status", json::object()), "MetricsReady");
+    if (metrics.empty()) return true;  // no status yet: look
+    return metrics.value("reason", "") != "NotRequested";
   }
 
-  void prune_monitors(const json& app, const std::set<std::string>& desired) {
+  void prune_monitors(const json& app, const engine::DesiredObjects& desired) {
     ResourceType type;
     try {
       type = client_.resource_for("monitoring.coreos.com/v1", "ServiceMonitor");
@@ -269,37 +238,26 @@ class Reconciler {
     } catch (const Error&) {
       return;  // not installed: nothing of ours can exist
     }
-    const auto monitors =
-        client_.list(type, engine::namespace_of(app),
-                     {.label_selector = "kubectl-app.io/application=" + engine::name_of(app)});
+    const auto monitors = client_.list(
+        type, engine::namespace_of(app),
+        {.label_selector = std::string(kApplicationLabel) + "=" + engine::name_of(app)});
     for (const auto& m : monitors["items"]) {
-      const auto owner = engine::controller_of(m);
-      if (owner.is_object() && owner.value("uid", "") == engine::uid_of(app) &&
-          !desired.count("ServiceMonitor/" + engine::name_of(m))) {
+      if (engine::controlled_by(m, engine::uid_of(app)) && !desired.wants("ServiceMonitor", m)) {
         client_.remove(type, engine::namespace_of(m), engine::name_of(m));
       }
     }
   }
 
   void write_status(const json& app, const AppObservation& observation) {
-    const auto current = app.value("status", json::object());
-    auto status = application_status(observation);
-    status["conditions"] =
-        engine::merge_conditions(current.value("conditions", json::array()), status["conditions"]);
-    if (current == status) return;  // a steady state costs no writes
-    if (current.value("phase", "") != status["phase"]) {
+    const auto status = application_status(observation);
+    if (!engine::write_status(client_, res::kApplication, app, status)) return;
+    const auto previous = app.value("status", json::object()).value("phase", "");
+    if (previous != status["phase"]) {
       const bool failed = status["phase"] == "Failed";
       manager_.events().record(app, failed ? "Warning" : "Normal",
                                "Phase" + status["phase"].get<std::string>(),
                                status["conditions"][0].value("message", ""));
     }
-    client_.apply_status(
-        res::kApplication,
-        {{"apiVersion", "kubectl-app.io/v1alpha1"},
-         {"kind", "Application"},
-         {"metadata", {{"name", engine::name_of(app)}, {"namespace", engine::namespace_of(app)}}},
-         {"status", status}},
-        {.field_manager = kFieldManager, .force = true});
   }
 
   engine::Manager& manager_;
@@ -309,13 +267,6 @@ class Reconciler {
   engine::Informer& pods_;
   std::vector<engine::Informer*> owned_;
 };
-
-std::vector<Request> app_of_labelled(const json& object) {
-  const auto labels = object["metadata"].value("labels", json::object());
-  const auto app = labels.value("kubectl-app.io/application", "");
-  if (app.empty()) return {};
-  return {Request{engine::namespace_of(object), app}};
-}
 
 }  // namespace
 
@@ -330,8 +281,9 @@ void setup(engine::Manager& manager) {
       });
   for (const auto* type :
        {&res::kDeployment, &res::kStatefulSet, &res::kService, &res::kNetworkPolicy}) {
-    controller.watch_owned(manager.informer(*type), "Application");
+    controller.watch_owned(manager.informer(*type), names::kGroup, "Application");
   }
+  const auto app_of_labelled = engine::owner_from_labels(kApplicationLabel);
   controller.watch_mapped(manager.informer(res::kPersistentVolumeClaim), app_of_labelled);
   controller.watch_mapped(manager.informer(res::kPod), app_of_labelled);
 }

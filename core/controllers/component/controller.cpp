@@ -1,6 +1,7 @@
 #include "core/controllers/component/controller.h"
 
 #include "core/engine/object.h"
+#include "core/engine/owned.h"
 #include "core/engine/status.h"
 
 namespace kapp::controllers::component {
@@ -13,7 +14,7 @@ namespace res = client::resources;
 
 // The Component's status, from its Application's view of it.
 json desired_status(const json& component, const std::optional<json>& app) {
-  const auto generation = component["metadata"].value("generation", 0LL);
+  const auto generation = engine::generation_of(component);
   const auto app_name = component["spec"].value("application", "");
   const auto ns = engine::namespace_of(component);
   if (!app) {
@@ -59,20 +60,10 @@ void setup(engine::Manager& manager) {
     const auto component = components.get(r.namespace_name, r.name);
     if (!component) return Result::done();
     const auto app = apps.get(r.namespace_name, (*component)["spec"].value("application", ""));
-    const auto current = component->value("status", json::object());
-    auto status = desired_status(*component, app);
-    status["conditions"] =
-        engine::merge_conditions(current.value("conditions", json::array()), status["conditions"]);
-    if (current == status) return Result::done();
-    if (!app)
+    const auto status = desired_status(*component, app);
+    if (engine::write_status(client, res::kComponent, *component, status) && !app)
       events.record(*component, "Warning", "ApplicationNotFound",
                     status["conditions"][0].value("message", ""));
-    client.apply_status(res::kComponent,
-                        {{"apiVersion", "kubectl-app.io/v1alpha1"},
-                         {"kind", "Component"},
-                         {"metadata", {{"name", r.name}, {"namespace", r.namespace_name}}},
-                         {"status", status}},
-                        {.field_manager = "kubectl-app", .force = true});
     return Result::done();
   });
   controller.watch_primary(components);

@@ -1,0 +1,80 @@
+#include "core/engine/owned.h"
+
+#include "core/engine/applied.h"
+#include "core/engine/object.h"
+#include "core/engine/status.h"
+#include "core/log.h"
+#include "core/names.h"
+
+namespace kapp::engine {
+namespace {
+
+std::string desired_key(const std::string& kind, const json& object) {
+  return kind + "/" + namespace_of(object) + "/" + name_of(object);
+}
+
+}  // namespace
+
+void DesiredObjects::want(const json& object) {
+  keys_.insert(desired_key(object.value("kind", ""), object));
+}
+
+bool DesiredObjects::wants(const std::string& kind, const json& object) const {
+  return keys_.count(desired_key(kind, object)) > 0;
+}
+
+bool DesiredObjects::wants_kind(const std::string& kind) const {
+  const auto prefix = kind + "/";
+  const auto it = keys_.lower_bound(prefix);
+  return it != keys_.end() && it->compare(0, prefix.size(), prefix) == 0;
+}
+
+bool apply_owned(client::Client& client, const Informer& cache, const json& desired,
+                 const std::string& owner_uid, const AdoptRule& adopt) {
+  const auto ns = namespace_of(desired), name = name_of(desired);
+  auto live = cache.get(ns, name);
+  std::string checked_version;
+  if (!live) {
+    live = client.get_if_exists(cache.type(), ns, name);
+    if (live) checked_version = resource_version_of(*live);
+  }
+  if (live) {
+    if (!controlled_by(*live, owner_uid) && !(adopt && adopt(*live))) return false;
+    if (already_applied(desired, *live)) return true;
+  }
+  auto applied = desired;
+  if (!checked_version.empty()) applied["metadata"]["resourceVersion"] = checked_version;
+  client.apply(cache.type(), applied, {.field_manager = names::kFieldManager, .force = true});
+  return true;
+}
+
+void prune_owned(client::Client& client, const std::vector<Informer*>& caches,
+                 const std::string& owner_uid, const DesiredObjects& desired) {
+  for (auto* cache : caches) {
+    const auto& type = cache->type();
+    for (const auto& object : cache->owned_by(owner_uid)) {
+      if (!controlled_by(object, owner_uid) || desired.wants(type.kind, object)) continue;
+      log::info(1, "pruning " + type.kind + " " + key_of(object));
+      client.remove(type, namespace_of(object), name_of(object),
+                    {.propagation_policy = "Background", .precondition_uid = uid_of(object)});
+    }
+  }
+}
+
+bool write_status(client::Client& client, const client::ResourceType& type, const json& object,
+                  json status) {
+  const auto current = object.value("status", json::object());
+  if (status.contains("conditions"))
+    status["conditions"] =
+        merge_conditions(current.value("conditions", json::array()), status["conditions"]);
+  if (!status_differs(current, status)) return false;
+  client.apply_status(type,
+                      {{"apiVersion", type.api_version()},
+                       {"kind", type.kind},
+                       {"metadata", {{"name", name_of(object)}, {"namespace", namespace_of(object)}}},
+                       {"status", status}},
+                      {.field_manager = names::kFieldManager, .force = true});
+  return true;
+}
+
+}  // namespace kapp::engine

@@ -1,0 +1,57 @@
+// The steps every reconciler repeats on the objects it controls: apply what changed (never
+// over an object it does not control), prune what a pass no longer wants, and write status
+// only when it changed. Together they make a steady state cost no writes.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/client/client.h"
+#include "core/engine/informer.h"
+
+namespace kapp::engine {
+
+using nlohmann::json;
+
+// What one reconcile pass wants to exist, by kind, namespace and name: prune keeps these.
+class DesiredObjects {
+ public:
+  void want(const json& object);
+  bool wants(const std::string& kind, const json& object) const;
+  bool wants_kind(const std::string& kind) const;
+
+ private:
+  std::set<std::string> keys_;  // "Kind/namespace/name"
+};
+
+// May a live object that has no controller reference to the owner be written anyway? (A
+// retained PersistentVolumeClaim carries no owner reference; its labels say whose it is.)
+using AdoptRule = std::function<bool(const json& live)>;
+
+// Server-side applies `desired` (field manager names::kFieldManager, force) unless the live
+// object in `cache` already says everything it says (engine::already_applied). An object
+// missing from the cache may only be missing from a lagging cache: the server is asked, and
+// the apply carries the resourceVersion that was checked (a 409 then means someone else
+// created it meanwhile). Returns false, writing nothing, when an object of that name exists
+// and is not controlled by `owner_uid` nor accepted by `adopt`: the never-take-over rule.
+// Throws ApiError on a refused request.
+bool apply_owned(client::Client& client, const Informer& cache, const json& desired,
+                 const std::string& owner_uid, const AdoptRule& adopt = nullptr);
+
+// Deletes every object in `caches` controlled by `owner_uid` that `desired` does not want,
+// with a uid precondition (never a newer object of the same name). Throws ApiError.
+void prune_owned(client::Client& client, const std::vector<Informer*>& caches,
+                 const std::string& owner_uid, const DesiredObjects& desired);
+
+// Writes `status` to the status subresource of `object` (of `type`) by server-side apply,
+// unless it says what the object's status already says. lastTransitionTime of each condition
+// is carried over while its status is unchanged (the API conventions). Returns whether it
+// wrote. Throws ApiError.
+bool write_status(client::Client& client, const client::ResourceType& type, const json& object,
+                  json status);
+
+}  // namespace kapp::engine
