@@ -364,7 +364,7 @@ std::string to_mermaid(const Graph& graph) {
   std::size_t subgraph = 0;
   for (const auto& app : graph.apps) {
     if (app.external) continue;
-    out += "  subgraph app" + std::to_string(subgraph++) + "[" +
+    out += "  subgraph app" + std::to_string(subgraph++) + " [" +
            mermaid_quote(app.namespace_name + "/" + app.name) + "]\n";
     for (const auto& c : app.components) {
       const auto& id = ids.at({app.namespace_name, app.name, c.name});
