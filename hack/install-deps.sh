@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev libmosquitto-dev libyaml-cpp-dev nlohmann-json3-dev libcxxopts-dev catch2
   openssl mosquitto mosquitto-clients zsh fish
   prometheus  # for promtool, which lints the /metrics output in the unit tests
+  graphviz    # for dot, which renders `kubectl app graph -o dot` in the unit tests
 )
 missing=()
 for p in "${packages[@]}"; do

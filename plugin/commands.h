@@ -12,6 +12,7 @@ int run_run_controller(const Args& args);
 int run_create(const Args& args);
 int run_get(const Args& args);
 int run_status(const Args& args);
+int run_graph(const Args& args);
 int run_delete(const Args& args);
 int run_deploy(const Args& args);
 int run_undeploy(const Args& args);

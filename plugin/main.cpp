@@ -25,6 +25,8 @@ const Verb kVerbs[] = {
     {"get", "List Applications, Components, AppLinks and CoinFlips", kapp::cli::run_get},
     {"status", "Show an Application as a tree with its conditions and events",
      kapp::cli::run_status},
+    {"graph", "Show the communication graph as text, DOT or Mermaid (from the cluster or -f)",
+     kapp::cli::run_graph},
     {"delete", "Delete objects of our kinds (--wait for finalizers)", kapp::cli::run_delete},
     {"install",
      "Install the kubectl-app CustomResourceDefinitions and wait until they are established",

@@ -73,7 +73,7 @@ void create_application(const std::string& ns, const std::string& name) {
 
 TEST_CASE("completion offers every verb after kubectl app") {
   const auto completion = complete({""});
-  for (const auto* verb : {"create", "get", "status", "delete", "install", "uninstall",
+  for (const auto* verb : {"create", "get", "status", "graph", "delete", "install", "uninstall",
                            "run-controller", "deploy", "undeploy", "version"}) {
     CHECK(offers(completion, verb));
   }
@@ -98,11 +98,14 @@ TEST_CASE("completion offers the flags of the verb and the global flags") {
   CHECK(offers(completion, "--namespace"));
   CHECK_FALSE(offers(completion, "--dry-run=client"));  // get writes nothing
   CHECK(offers(complete({"delete", "--"}), "--dry-run=client"));
+  CHECK(offers(complete({"graph", "--"}), "--filename"));
 }
 
 TEST_CASE("completion offers the output formats after -o") {
   const auto completion = complete({"get", "-o", ""});
   CHECK(completion.candidates == std::vector<std::string>{"wide", "yaml", "json", "name"});
+  CHECK(complete({"graph", "-o", ""}).candidates ==
+        std::vector<std::string>{"text", "dot", "mermaid"});
 }
 
 TEST_CASE("completion offers the Applications of the cluster after get applications") {
