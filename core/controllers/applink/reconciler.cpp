@@ -1,0 +1,177 @@
+#include "core/controllers/applink/reconciler.h"
+
+#include "core/engine/finalizers.h"
+#include "core/engine/object.h"
+#include "core/engine/status.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/names.h"
+#include "core/render/applink.h"
+
+namespace kapp::controllers::applink {
+namespace {
+
+using engine::Request;
+using engine::Result;
+namespace res = client::resources;
+
+std::string app_key(const std::string& ns, const std::string& app) { return ns + "/" + app; }
+
+std::string join(const std::vector<int>& ports) {
+  std::string out;
+  for (int p : ports) out += (out.empty() ? "" : ", ") + std::to_string(p);
+  return out;
+}
+
+// Whether a NetworkPolicy is this link's: its labels name the link (no owner reference can).
+bool is_link_policy(const json& live, const Spec& spec) {
+  const auto labels = live["metadata"].value("labels", json::object());
+  return labels.value(names::kLinkLabel, "") == spec.name &&
+         labels.value(names::kLinkNamespaceLabel, "") == spec.from.namespace_name;
+}
+
+}  // namespace
+
+Reconciler::Reconciler(engine::Manager& manager, std::string cluster_domain)
+    : manager_(manager),
+      client_(manager.client()),
+      cluster_domain_(std::move(cluster_domain)),
+      links_(manager.informer(res::kAppLink)),
+      apps_(manager.informer(res::kApplication)),
+      components_(manager.informer(res::kComponent)),
+      services_(manager.informer(res::kService)),
+      policies_(manager.informer(res::kNetworkPolicy)) {
+  links_.add_index(kFromIndex, [](const json& link) -> std::vector<std::string> {
+    const auto spec = parse_spec(link);
+    return {app_key(spec.from.namespace_name, spec.from.application)};
+  });
+  links_.add_index(kToIndex, [](const json& link) -> std::vector<std::string> {
+    const auto spec = parse_spec(link);
+    return {app_key(spec.to.namespace_name, spec.to.application)};
+  });
+}
+
+std::vector<Request> Reconciler::links_of(const std::string& ns, const std::string& app) const {
+  std::vector<Request> requests;
+  for (const auto* index : {kFromIndex, kToIndex}) {
+    for (const auto& link : links_.by_index(index, app_key(ns, app)))
+      requests.push_back({engine::namespace_of(link), engine::name_of(link)});
+  }
+  return requests;
+}
+
+Result Reconciler::reconcile(const Request& request) {
+  const auto link = links_.get(request.namespace_name, request.name);
+  if (!link) return Result::done();
+  const auto spec = parse_spec(*link);
+  if (engine::being_deleted(*link)) {
+    finalize(*link, spec);
+    return Result::done();
+  }
+  // The policy in the other namespace cannot carry an owner reference: hold the link's
+  // deletion until it is gone.
+  if (manager_.watches(spec.to.namespace_name))
+    engine::add_finalizer(client_, res::kAppLink, *link, names::kLinkFinalizer);
+  engine::DesiredObjects desired;
+  const auto state = sync(*link, spec, desired);
+  engine::prune_owned(client_, {&services_}, engine::uid_of(*link), desired);
+  if (!state.ready() && manager_.watches(spec.to.namespace_name)) remove_target_policy(spec);
+  report(*link, spec, state);
+  return Result::after(manager_.options().resync_period);
+}
+
+LinkState Reconciler::sync(const json& link, const Spec& spec, engine::DesiredObjects& desired) {
+  if (!manager_.watches(spec.to.namespace_name)) {
+    return {"NamespaceNotWatched",
+            "namespace " + spec.to.namespace_name +
+                " is not watched by this controller; run it with --namespace " +
+                spec.to.namespace_name + " as well, or for all namespaces"};
+  }
+  if (!apps_.get(spec.from.namespace_name, spec.from.application)) {
+    return {"SourceNotFound",
+            "application " + spec.from.namespace_name + "/" + spec.from.application + " not found"};
+  }
+  json policy_ports;
+  if (auto state = check_target(spec, policy_ports); !state.ready()) return state;
+  const auto alias = render::alias_service(link, spec, cluster_domain_);
+  desired.want(alias);
+  if (!engine::apply_owned(client_, services_, alias, engine::uid_of(link))) {
+    return {"AliasTaken", "Service " + spec.from.namespace_name + "/" + spec.alias +
+                              " already exists and is not owned by this link; set another "
+                              "spec.alias (kubectl app link --alias) or delete that Service"};
+  }
+  const auto policy = render::link_policy(spec, policy_ports);
+  const auto ours = [&spec](const json& live) { return is_link_policy(live, spec); };
+  if (!engine::apply_owned(client_, policies_, policy, "", ours)) {
+    return {"PolicyTaken", "NetworkPolicy " + engine::key_of(policy) +
+                               " already exists and is not this link's; delete it"};
+  }
+  return {};
+}
+
+LinkState Reconciler::check_target(const Spec& spec, json& policy_ports) const {
+  const auto target = spec.to.namespace_name + "/" + spec.to.application;
+  const auto app = apps_.get(spec.to.namespace_name, spec.to.application);
+  if (!app) return {"TargetNotFound", "application " + target + " not found"};
+  if (!render::accepts_links_from(*app, spec.from.namespace_name)) {
+    return {"NotAllowedByTarget", "application " + target + " does not accept links from " +
+                                      "namespace " + spec.from.namespace_name + ": add \"" +
+                                      spec.from.namespace_name + "\" to its spec.allowLinksFrom"};
+  }
+  std::vector<json> joined;
+  for (const auto& c : components_.list(spec.to.namespace_name))
+    if (c["spec"].value("application", "") == spec.to.application) joined.push_back(c);
+  const auto model = render::make_model(*app, joined);
+  const auto* component = model.find(spec.to.component);
+  if (component == nullptr) {
+    return {"TargetNotFound",
+            "application " + target + " has no component " + spec.to.component};
+  }
+  const auto ports = render::link_ports(spec, *component);
+  if (!ports.unserved.empty()) {
+    std::vector<int> served;
+    for (const auto& p : component->spec.value("ports", json::array()))
+      served.push_back(p.value("port", 0));
+    return {"PortNotServed", spec.to.ref() + " does not serve port " + join(ports.unserved) +
+                                 " (it serves " + (served.empty() ? "none" : join(served)) +
+                                 "); fix spec.ports"};
+  }
+  policy_ports = ports.policy_ports;
+  return {};
+}
+
+void Reconciler::remove_target_policy(const Spec& spec) {
+  const auto name = render::link_policy_name(spec);
+  const auto live = policies_.get(spec.to.namespace_name, name);
+  if (!live || !is_link_policy(*live, spec)) return;  // not ours: never touched
+  log::info(1, "removing NetworkPolicy " + engine::key_of(*live) + " of link " +
+                   spec.from.namespace_name + "/" + spec.name);
+  client_.remove(res::kNetworkPolicy, spec.to.namespace_name, name,
+                 {.precondition_uid = engine::uid_of(*live)});
+}
+
+void Reconciler::finalize(const json& link, const Spec& spec) {
+  if (!engine::has_finalizer(link, names::kLinkFinalizer)) return;
+  // The cache may lag behind a policy created just now: ask the server before letting go.
+  const auto name = render::link_policy_name(spec);
+  const auto live = client_.get_if_exists(res::kNetworkPolicy, spec.to.namespace_name, name);
+  if (live && is_link_policy(*live, spec)) {
+    client_.remove(res::kNetworkPolicy, spec.to.namespace_name, name,
+                   {.precondition_uid = engine::uid_of(*live)});
+  }
+  engine::remove_finalizer(client_, res::kAppLink, link, names::kLinkFinalizer);
+  manager_.events().record(link, "Normal", "Unlinked",
+                           "removed the NetworkPolicy in namespace " + spec.to.namespace_name);
+}
+
+void Reconciler::report(const json& link, const Spec& spec, const LinkState& state) {
+  const auto status =
+      link_status(spec, engine::generation_of(link), state, render::link_host(spec, cluster_domain_));
+  if (!engine::write_status(client_, res::kAppLink, link, status)) return;
+  const auto before = engine::find_condition(link.value("status", json::object()), "Ready");
+  if (before.value("reason", "") == state.reason) return;
+  manager_.events().record(link, state.ready() ? "Normal" : "Warning", state.reason,
+                           status["conditions"][0].value("message", ""));
+}
+
+}  // namespace kapp::controllers::applink
