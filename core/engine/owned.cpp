@@ -68,12 +68,13 @@ bool write_status(client::Client& client, const client::ResourceType& type, cons
     status["conditions"] =
         merge_conditions(current.value("conditions", json::array()), status["conditions"]);
   if (!status_differs(current, status)) return false;
-  client.apply_status(type,
-                      {{"apiVersion", type.api_version()},
-                       {"kind", type.kind},
-                       {"metadata", {{"name", name_of(object)}, {"namespace", namespace_of(object)}}},
-                       {"status", status}},
-                      {.field_manager = names::kFieldManager, .force = true});
+  client.apply_status(
+      type,
+      {{"apiVersion", type.api_version()},
+       {"kind", type.kind},
+       {"metadata", {{"name", name_of(object)}, {"namespace", namespace_of(object)}}},
+       {"status", status}},
+      {.field_manager = names::kFieldManager, .force = true});
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include "core/engine/metrics.h"
 #include "tests/support/cluster.h"
 #include "tests/support/controller.h"
+#include "tests/support/objects.h"
 
 using namespace kapp::test;
 using namespace std::chrono_literals;
@@ -19,21 +20,6 @@ namespace {
 constexpr auto kConverge = 60s;  // scheduling, kwok's stages and the Deployment controller
 constexpr auto kResync = 500ms;
 
-json component(const std::string& name, json fields = json::object()) {
-  json c = {{"name", name}, {"image", "nginx:1.27"}, {"ports", {{{"name", "http"}, {"port", 80}}}}};
-  c.update(fields);
-  return c;
-}
-
-json application(const std::string& ns, const std::string& name, json components,
-                 json spec = json::object()) {
-  spec["components"] = std::move(components);
-  return {{"apiVersion", "kubectl-app.io/v1alpha1"},
-          {"kind", "Application"},
-          {"metadata", {{"name", name}, {"namespace", ns}}},
-          {"spec", spec}};
-}
-
 json component_object(const std::string& ns, const std::string& app, const std::string& name) {
   json spec = component(name);
   spec.erase("name");
@@ -42,12 +28,6 @@ json component_object(const std::string& ns, const std::string& app, const std::
           {"kind", "Component"},
           {"metadata", {{"name", name}, {"namespace", ns}}},
           {"spec", spec}};
-}
-
-json status_of(const kapp::client::ResourceType& type, const std::string& ns,
-               const std::string& name) {
-  const auto object = admin().get_if_exists(type, ns, name);
-  return object ? object->value("status", json::object()) : json::object();
 }
 
 bool has_phase(const kapp::client::ResourceType& type, const std::string& ns,
@@ -64,51 +44,11 @@ json component_entry(const std::string& ns, const std::string& app, const std::s
   return json::object();
 }
 
-json condition(const json& status, const std::string& type) {
-  for (const auto& c : status.value("conditions", json::array()))
-    if (c.value("type", "") == type) return c;
-  return json::object();
-}
-
-bool exists(const kapp::client::ResourceType& type, const std::string& ns,
-            const std::string& name) {
-  return admin().get_if_exists(type, ns, name).has_value();
-}
-
 // The name of the Application that controls an object.
 std::string engine_owner(const json& object) {
   for (const auto& o : object["metadata"].value("ownerReferences", json::array()))
     if (o.value("controller", false)) return o.value("name", "");
   return "";
-}
-
-bool has_event(const std::string& ns, const std::string& object, const std::string& reason) {
-  const auto events = admin().list(res::kEvent, ns);
-  for (const auto& e : events["items"]) {
-    if (e["involvedObject"].value("name", "") == object && e.value("reason", "") == reason)
-      return true;
-  }
-  return false;
-}
-
-// Write requests the controllers have made so far (the kapp_rest_client_requests_total series).
-double writes() {
-  const std::regex series(R"re(kapp_rest_client_requests_total\{verb="([A-Z]+)"[^}]*\} (\S+))re");
-  const auto text = kapp::engine::Metrics::global().render();
-  double total = 0;
-  for (std::sregex_iterator it(text.begin(), text.end(), series), end; it != end; ++it)
-    if ((*it)[1] != "GET") total += std::stod((*it)[2]);
-  return total;
-}
-
-double reconciles(const std::string& controller) {
-  const std::regex series("kapp_controller_reconcile_total\\{controller=\"" + controller +
-                          "\"[^}]*\\} (\\S+)");
-  const auto text = kapp::engine::Metrics::global().render();
-  double total = 0;
-  for (std::sregex_iterator it(text.begin(), text.end(), series), end; it != end; ++it)
-    total += std::stod((*it)[1]);
-  return total;
 }
 
 // The shop of the samples, reduced: three inline components and a separate one.

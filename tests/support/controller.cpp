@@ -8,10 +8,14 @@
 namespace kapp::test {
 
 RunningControllers::RunningControllers(const std::string& ns, std::chrono::milliseconds resync)
+    : RunningControllers(std::vector<std::string>{ns}, resync) {}
+
+RunningControllers::RunningControllers(std::vector<std::string> namespaces,
+                                       std::chrono::milliseconds resync)
     : client_(client::Client::connect(client::load_config({.kubeconfig = admin_kubeconfig()}))) {
   install_crds();
   engine::ManagerOptions options;
-  options.namespaces = {ns};
+  options.namespaces = std::move(namespaces);
   options.metrics_bind = "0";
   options.health_bind = "0";
   options.resync_period = resync;

@@ -1,10 +1,12 @@
-// Runs every kubectl-app controller in-process, restricted to one namespace, for one test.
+// Runs every kubectl-app controller in-process, restricted to the test's namespaces.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "core/engine/manager.h"
 
@@ -13,6 +15,8 @@ namespace kapp::test {
 class RunningControllers {
  public:
   explicit RunningControllers(const std::string& ns,
+                              std::chrono::milliseconds resync = std::chrono::seconds(30));
+  explicit RunningControllers(std::vector<std::string> namespaces,
                               std::chrono::milliseconds resync = std::chrono::seconds(30));
   ~RunningControllers();
   engine::Manager& manager() { return *manager_; }

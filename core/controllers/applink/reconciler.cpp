@@ -124,8 +124,7 @@ LinkState Reconciler::check_target(const Spec& spec, json& policy_ports) const {
   const auto model = render::make_model(*app, joined);
   const auto* component = model.find(spec.to.component);
   if (component == nullptr) {
-    return {"TargetNotFound",
-            "application " + target + " has no component " + spec.to.component};
+    return {"TargetNotFound", "application " + target + " has no component " + spec.to.component};
   }
   const auto ports = render::link_ports(spec, *component);
   if (!ports.unserved.empty()) {
@@ -165,8 +164,8 @@ void Reconciler::finalize(const json& link, const Spec& spec) {
 }
 
 void Reconciler::report(const json& link, const Spec& spec, const LinkState& state) {
-  const auto status =
-      link_status(spec, engine::generation_of(link), state, render::link_host(spec, cluster_domain_));
+  const auto status = link_status(spec, engine::generation_of(link), state,
+                                  render::link_host(spec, cluster_domain_));
   if (!engine::write_status(client_, res::kAppLink, link, status)) return;
   const auto before = engine::find_condition(link.value("status", json::object()), "Ready");
   if (before.value("reason", "") == state.reason) return;

@@ -10,8 +10,7 @@ Spec parse_spec(const json& link) {
   const auto to = spec.value("to", json::object());
   Spec s;
   s.name = engine::name_of(link);
-  s.from = {engine::namespace_of(link), from.value("application", ""),
-            from.value("component", "")};
+  s.from = {engine::namespace_of(link), from.value("application", ""), from.value("component", "")};
   s.to = {to.value("namespace", s.from.namespace_name), to.value("application", ""),
           to.value("component", "")};
   for (const auto& p : spec.value("ports", json::array()))

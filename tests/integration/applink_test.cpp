@@ -1,0 +1,293 @@
+// AppLinks end to end: the controllers in-process, watching the two namespaces of a test,
+// against the real control plane. Links need the Applications, not running pods.
+#include <catch2/catch.hpp>
+
+#include "core/client/resource.h"
+#include "core/names.h"
+#include "tests/support/cluster.h"
+#include "tests/support/controller.h"
+#include "tests/support/network_policy.h"
+#include "tests/support/objects.h"
+
+using namespace kapp::test;
+using namespace std::chrono_literals;
+using nlohmann::json;
+namespace res = kapp::client::resources;
+
+namespace {
+
+constexpr auto kResync = 500ms;
+
+// payments/api serves 8080 (to pods' 9090) and 9000: the link's ports map like a Service's.
+json payments(const std::string& ns, json allow_links_from) {
+  json api = component("api", {{"ports",
+                                 {{{"name", "http"}, {"port", 8080}, {"targetPort", 9090}},
+                                  {{"name", "admin"}, {"port", 9000}}}}});
+  return application(ns, "payments", {api, component("db")},
+                     {{"allowLinksFrom", std::move(allow_links_from)}});
+}
+
+json shop(const std::string& ns) {
+  return application(ns, "shop", {component("frontend"), component("cart")});
+}
+
+json link(const std::string& ns, const std::string& to_ns, json ports = {8080},
+          const std::string& alias = "payments-api") {
+  return {{"apiVersion", "kubectl-app.io/v1alpha1"},
+          {"kind", "AppLink"},
+          {"metadata", {{"name", "web-to-payments"}, {"namespace", ns}}},
+          {"spec",
+           {{"from", {{"application", "shop"}, {"component", "frontend"}}},
+            {"to", {{"application", "payments"}, {"component", "api"}, {"namespace", to_ns}}},
+            {"ports", std::move(ports)},
+            {"alias", alias}}}};
+}
+
+// Two teams' namespaces, the controllers watching both; links are deleted (and their
+// finalizers honoured) before the controllers stop, so no namespace is left terminating.
+struct TwoTeams {
+  TestNamespace a, b;
+  RunningControllers controllers{std::vector<std::string>{a.name(), b.name()}, kResync};
+
+  ~TwoTeams() {
+    try {
+      const auto links = admin().list(res::kAppLink, a.name());
+      for (const auto& l : links["items"])
+        admin().remove(res::kAppLink, a.name(), l["metadata"].value("name", ""));
+      eventually([&] { return admin().list(res::kAppLink, a.name())["items"].empty(); });
+    } catch (...) {
+      // The cluster goes away at the end of the run anyway.
+    }
+  }
+
+  std::string reason() const {
+    return condition(status_of(res::kAppLink, a.name(), "web-to-payments"), "Ready")
+        .value("reason", "");
+  }
+  bool has_reason(const std::string& expected) const {
+    const auto status = status_of(res::kAppLink, a.name(), "web-to-payments");
+    const auto object = admin().get_if_exists(res::kAppLink, a.name(), "web-to-payments");
+    return object && reason() == expected &&
+           status.value("observedGeneration", 0LL) ==
+               (*object)["metadata"].value("generation", -1LL);
+  }
+  std::string policy_name() const { return "applink-" + a.name() + "-web-to-payments"; }
+  bool has_policy() const { return exists(res::kNetworkPolicy, b.name(), policy_name()); }
+  std::vector<json> policies() const {
+    const auto list = admin().list(res::kNetworkPolicy, b.name());
+    return list["items"].get<std::vector<json>>();
+  }
+  PodRef pod(const std::string& ns, const std::string& app, const std::string& comp) const {
+    return {ns, {{"kubectl-app.io/application", app}, {"kubectl-app.io/component", comp}}};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a link's alias resolves to the target FQDN and its policy admits only the source pods") {
+  TwoTeams t;
+  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
+  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
+  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  // The target application's own policies close its components to everyone else.
+  REQUIRE(eventually([&] {
+    return t.has_reason("Linked") && t.has_policy() &&
+           exists(res::kNetworkPolicy, t.b.name(), "api") &&
+           exists(res::kNetworkPolicy, t.b.name(), "db");
+  }));
+
+  const auto host = "api." + t.b.name() + ".svc.cluster.local";
+  const auto status = status_of(res::kAppLink, t.a.name(), "web-to-payments");
+  CHECK(status["phase"] == "Ready");
+  CHECK(status["host"] == host);
+  CHECK(status["toRef"] == t.b.name() + "/payments/api");
+  const auto alias = admin().get(res::kService, t.a.name(), "payments-api");
+  CHECK(alias["spec"]["type"] == "ExternalName");
+  CHECK(alias["spec"]["externalName"] == host);
+
+  const auto policies = t.policies();
+  const auto api = t.pod(t.b.name(), "payments", "api");
+  // The caller dials the Service's 8080; the pods listen on 9090 behind it.
+  CHECK(admits(policies, t.pod(t.a.name(), "shop", "frontend"), api, 9090));
+  CHECK_FALSE(admits(policies, t.pod(t.a.name(), "shop", "frontend"), api, 9000));
+  CHECK_FALSE(admits(policies, t.pod(t.a.name(), "shop", "cart"), api, 9090));
+  CHECK_FALSE(admits(policies, t.pod("elsewhere", "shop", "frontend"), api, 9090));
+  CHECK_FALSE(admits(policies, t.pod(t.a.name(), "shop", "frontend"),
+                     t.pod(t.b.name(), "payments", "db"), 80));
+  CHECK(has_event(t.a.name(), "web-to-payments", "Linked"));
+}
+
+TEST_CASE("a link follows the target's consent without a restart") {
+  TwoTeams t;
+  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
+  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), json::array()));
+  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  REQUIRE(eventually([&] { return t.has_reason("NotAllowedByTarget"); }));
+  CHECK(status_of(res::kAppLink, t.a.name(), "web-to-payments")["phase"] == "Pending");
+  CHECK_FALSE(t.has_policy());
+  CHECK_THAT(condition(status_of(res::kAppLink, t.a.name(), "web-to-payments"), "Ready")
+                 .value("message", ""),
+             Catch::Contains("allowLinksFrom"));
+
+  admin().merge_patch(res::kApplication, t.b.name(), "payments",
+                      {{"spec", {{"allowLinksFrom", {t.a.name()}}}}});
+  REQUIRE(eventually([&] { return t.has_reason("Linked") && t.has_policy(); }));
+
+  admin().merge_patch(res::kApplication, t.b.name(), "payments",
+                      {{"spec", {{"allowLinksFrom", json::array()}}}});
+  REQUIRE(eventually([&] { return t.has_reason("NotAllowedByTarget") && !t.has_policy(); }));
+  CHECK_FALSE(exists(res::kService, t.a.name(), "payments-api"));
+}
+
+TEST_CASE("a link waits while its target application is gone and recovers when it returns") {
+  TwoTeams t;
+  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
+  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {"*"}));
+  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  REQUIRE(eventually([&] { return t.has_reason("Linked") && t.has_policy(); }));
+
+  admin().remove(res::kApplication, t.b.name(), "payments");
+  REQUIRE(eventually([&] { return t.has_reason("TargetNotFound") && !t.has_policy(); }));
+
+  REQUIRE(eventually([&] { return !exists(res::kApplication, t.b.name(), "payments"); }));
+  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {"*"}));
+  REQUIRE(eventually([&] { return t.has_reason("Linked") && t.has_policy(); }));
+}
+
+TEST_CASE("a link's policy follows the target's ports and names a port it does not serve") {
+  TwoTeams t;
+  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
+  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
+  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  REQUIRE(eventually([&] { return t.has_reason("Linked") && t.has_policy(); }));
+
+  // The target moves its pods' port behind the same Service port.
+  auto app = admin().get(res::kApplication, t.b.name(), "payments");
+  app["spec"]["components"][0]["ports"][0]["targetPort"] = 9191;
+  admin().update(res::kApplication, app);
+  const auto frontend = t.pod(t.a.name(), "shop", "frontend");
+  const auto api = t.pod(t.b.name(), "payments", "api");
+  REQUIRE(eventually([&] {
+    const auto policies = t.policies();
+    return admits(policies, frontend, api, 9191) && !admits(policies, frontend, api, 9090);
+  }));
+
+  admin().merge_patch(res::kAppLink, t.a.name(), "web-to-payments",
+                      {{"spec", {{"ports", {8080, 7777}}}}});
+  REQUIRE(eventually([&] { return t.has_reason("PortNotServed") && !t.has_policy(); }));
+  CHECK_THAT(condition(status_of(res::kAppLink, t.a.name(), "web-to-payments"), "Ready")
+                 .value("message", ""),
+             Catch::Contains("7777"));
+}
+
+TEST_CASE("an alias taken by a foreign Service fails the link and leaves that Service alone") {
+  TwoTeams t;
+  const json foreign = {{"apiVersion", "v1"},
+                        {"kind", "Service"},
+                        {"metadata", {{"name", "payments-api"}, {"namespace", t.a.name()}}},
+                        {"spec", {{"ports", {{{"port", 1234}}}}}}};
+  admin().create(res::kService, t.a.name(), foreign);
+  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
+  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
+  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  REQUIRE(eventually([&] { return t.has_reason("AliasTaken"); }));
+  CHECK(status_of(res::kAppLink, t.a.name(), "web-to-payments")["phase"] == "Failed");
+  const auto live = admin().get(res::kService, t.a.name(), "payments-api");
+  CHECK(live["spec"].value("type", "") == "ClusterIP");
+  CHECK(live["spec"]["ports"][0]["port"] == 1234);
+  CHECK_FALSE(live["metadata"].contains("ownerReferences"));
+  CHECK_FALSE(t.has_policy());
+}
+
+TEST_CASE("a link whose alias changes prunes the old alias") {
+  TwoTeams t;
+  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
+  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
+  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  REQUIRE(eventually([&] { return exists(res::kService, t.a.name(), "payments-api"); }));
+  admin().merge_patch(res::kAppLink, t.a.name(), "web-to-payments",
+                      {{"spec", {{"alias", "pay"}}}});
+  REQUIRE(eventually([&] {
+    return exists(res::kService, t.a.name(), "pay") &&
+           !exists(res::kService, t.a.name(), "payments-api") && t.has_reason("Linked");
+  }));
+}
+
+TEST_CASE("deleting a link removes its objects on both sides") {
+  TwoTeams t;
+  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
+  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
+  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  REQUIRE(eventually([&] { return t.has_reason("Linked") && t.has_policy(); }));
+  CHECK(admin().get(res::kAppLink, t.a.name(), "web-to-payments")["metadata"]["finalizers"] ==
+        json{kapp::names::kLinkFinalizer});
+
+  admin().remove(res::kAppLink, t.a.name(), "web-to-payments");
+  REQUIRE(eventually([&] {
+    return !exists(res::kAppLink, t.a.name(), "web-to-payments") && !t.has_policy() &&
+           !exists(res::kService, t.a.name(), "payments-api");
+  }));
+}
+
+TEST_CASE("a link deleted while no controller runs is cleaned up by the next controller") {
+  TestNamespace a, b;
+  admin().create(res::kApplication, a.name(), shop(a.name()));
+  admin().create(res::kApplication, b.name(), payments(b.name(), {a.name()}));
+  const auto policy = "applink-" + a.name() + "-web-to-payments";
+  {
+    RunningControllers controllers(std::vector<std::string>{a.name(), b.name()}, kResync);
+    admin().create(res::kAppLink, a.name(), link(a.name(), b.name()));
+    REQUIRE(eventually([&] { return exists(res::kNetworkPolicy, b.name(), policy); }));
+  }
+  admin().remove(res::kAppLink, a.name(), "web-to-payments");
+  // The finalizer holds it while nobody can clean up.
+  CHECK(exists(res::kAppLink, a.name(), "web-to-payments"));
+  CHECK(exists(res::kNetworkPolicy, b.name(), policy));
+
+  RunningControllers controllers(std::vector<std::string>{a.name(), b.name()}, kResync);
+  REQUIRE(eventually([&] {
+    return !exists(res::kAppLink, a.name(), "web-to-payments") &&
+           !exists(res::kNetworkPolicy, b.name(), policy);
+  }));
+}
+
+TEST_CASE("a link to a namespace the controller does not watch says so") {
+  TestNamespace a, b;
+  RunningControllers controllers(a.name(), kResync);
+  admin().create(res::kApplication, a.name(), shop(a.name()));
+  admin().create(res::kApplication, b.name(), payments(b.name(), {a.name()}));
+  admin().create(res::kAppLink, a.name(), link(a.name(), b.name()));
+  REQUIRE(eventually([&] {
+    return condition(status_of(res::kAppLink, a.name(), "web-to-payments"), "Ready")
+               .value("reason", "") == "NamespaceNotWatched";
+  }));
+  CHECK_THAT(condition(status_of(res::kAppLink, a.name(), "web-to-payments"), "Ready")
+                 .value("message", ""),
+             Catch::Contains(b.name()));
+  CHECK(admin().list(res::kNetworkPolicy, b.name())["items"].empty());
+  // Nothing it cannot clean up holds the link: no finalizer.
+  CHECK_FALSE(
+      admin().get(res::kAppLink, a.name(), "web-to-payments")["metadata"].contains("finalizers"));
+}
+
+TEST_CASE("a steady state with links in place makes no write requests for a minute") {
+  TwoTeams t;
+  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
+  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
+  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  REQUIRE(eventually([&] { return t.has_reason("Linked") && t.has_policy(); }));
+  // Settled once two seconds (four resyncs) pass without a write.
+  REQUIRE(eventually(
+      [&] {
+        const auto now = writes();
+        return !eventually([&] { return writes() > now; }, 2s);
+      },
+      90s));
+
+  const auto before_writes = writes();
+  const auto before_reconciles = reconciles("applink");
+  CHECK_FALSE(eventually([&] { return writes() > before_writes; }, 60s));
+  INFO("reconciles: " << reconciles("applink") - before_reconciles);
+  CHECK(reconciles("applink") - before_reconciles >= 100);
+  CHECK(writes() == before_writes);
+}

@@ -1,0 +1,73 @@
+#include "tests/support/objects.h"
+
+#include <regex>
+
+#include "core/engine/metrics.h"
+#include "tests/support/cluster.h"
+
+namespace kapp::test {
+
+namespace res = client::resources;
+
+json component(const std::string& name, json fields) {
+  json c = {{"name", name}, {"image", "nginx:1.27"}, {"ports", {{{"name", "http"}, {"port", 80}}}}};
+  c.update(fields);
+  return c;
+}
+
+json application(const std::string& ns, const std::string& name, json components,
+                 json spec) {
+  spec["components"] = std::move(components);
+  return {{"apiVersion", "kubectl-app.io/v1alpha1"},
+          {"kind", "Application"},
+          {"metadata", {{"name", name}, {"namespace", ns}}},
+          {"spec", spec}};
+}
+
+json status_of(const client::ResourceType& type, const std::string& ns,
+               const std::string& name) {
+  const auto object = admin().get_if_exists(type, ns, name);
+  return object ? object->value("status", json::object()) : json::object();
+}
+
+json condition(const json& status, const std::string& type) {
+  for (const auto& c : status.value("conditions", json::array()))
+    if (c.value("type", "") == type) return c;
+  return json::object();
+}
+
+bool exists(const client::ResourceType& type, const std::string& ns,
+            const std::string& name) {
+  return admin().get_if_exists(type, ns, name).has_value();
+}
+
+bool has_event(const std::string& ns, const std::string& object, const std::string& reason) {
+  const auto events = admin().list(res::kEvent, ns);
+  for (const auto& e : events["items"]) {
+    if (e["involvedObject"].value("name", "") == object && e.value("reason", "") == reason)
+      return true;
+  }
+  return false;
+}
+
+// Write requests the controllers have made so far (the kapp_rest_client_requests_total series).
+double writes() {
+  const std::regex series(R"re(kapp_rest_client_requests_total\{verb="([A-Z]+)"[^}]*\} (\S+))re");
+  const auto text = engine::Metrics::global().render();
+  double total = 0;
+  for (std::sregex_iterator it(text.begin(), text.end(), series), end; it != end; ++it)
+    if ((*it)[1] != "GET") total += std::stod((*it)[2]);
+  return total;
+}
+
+double reconciles(const std::string& controller) {
+  const std::regex series("kapp_controller_reconcile_total\\{controller=\"" + controller +
+                          "\"[^}]*\\} (\\S+)");
+  const auto text = engine::Metrics::global().render();
+  double total = 0;
+  for (std::sregex_iterator it(text.begin(), text.end(), series), end; it != end; ++it)
+    total += std::stod((*it)[1]);
+  return total;
+}
+
+}  // namespace kapp::test
