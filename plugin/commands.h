@@ -13,6 +13,8 @@ int run_create(const Args& args);
 int run_get(const Args& args);
 int run_status(const Args& args);
 int run_graph(const Args& args);
+int run_link(const Args& args);
+int run_unlink(const Args& args);
 int run_delete(const Args& args);
 int run_deploy(const Args& args);
 int run_undeploy(const Args& args);

@@ -10,6 +10,7 @@
 #include "core/objects/manifest.h"
 #include "core/util/files.h"
 #include "plugin/commands.h"
+#include "plugin/write.h"
 
 namespace kapp::cli {
 namespace {
@@ -106,35 +107,6 @@ std::string verb_for(const std::optional<json>& before, const json& after) {
   return user_visible(*before) == user_visible(after) ? "unchanged" : "configured";
 }
 
-int send(Session& session, std::vector<Manifest> manifests, DryRun mode,
-         const std::string& format) {
-  auto& client = session.client();
-  const auto plan = resolve(client, std::move(manifests), session.namespace_name());
-  check_applications_exist(client, plan);
-  validate_on_server(client, plan);
-  std::vector<json> results;
-  for (const auto& p : plan) {
-    const auto& o = p.manifest.object;
-    if (mode == DryRun::Server) {
-      results.push_back(client.apply(p.type, o, {.dry_run = true}));
-      if (format.empty()) std::cout << object_ref(o) << " serverside-applied (server dry run)\n";
-      continue;
-    }
-    const auto before = client.get_if_exists(p.type, ns_of(o), name_of(o));
-    auto after = client.apply(p.type, o);
-    if (format.empty()) std::cout << object_ref(o) << " " << verb_for(before, after) << "\n";
-    results.push_back(std::move(after));
-  }
-  if (!format.empty()) print_objects(results, format);
-  return 0;
-}
-
-// A client-side dry run needs no kubeconfig: -n, or "default".
-std::string target_namespace(const cxxopts::ParseResult& parsed, Session& session, DryRun mode) {
-  if (parsed.count("namespace")) return parsed["namespace"].as<std::string>();
-  return mode == DryRun::Client ? "default" : session.namespace_name();
-}
-
 int create_from_files(const cxxopts::ParseResult& parsed, DryRun mode, const std::string& format) {
   std::vector<Manifest> manifests;
   std::vector<std::string> files;
@@ -155,7 +127,7 @@ int create_from_files(const cxxopts::ParseResult& parsed, DryRun mode, const std
     print_objects(out, format.empty() ? "yaml" : format);
     return 0;
   }
-  return send(session, std::move(manifests), mode, format);
+  return create_objects(session, std::move(manifests), mode, format);
 }
 
 json object_from_flags(const cxxopts::ParseResult& parsed,
@@ -198,6 +170,35 @@ json object_from_flags(const cxxopts::ParseResult& parsed,
 }
 
 }  // namespace
+
+int create_objects(Session& session, std::vector<Manifest> manifests, DryRun mode,
+                   const std::string& format) {
+  auto& client = session.client();
+  const auto plan = resolve(client, std::move(manifests), session.namespace_name());
+  check_applications_exist(client, plan);
+  validate_on_server(client, plan);
+  std::vector<json> results;
+  for (const auto& p : plan) {
+    const auto& o = p.manifest.object;
+    if (mode == DryRun::Server) {
+      results.push_back(client.apply(p.type, o, {.dry_run = true}));
+      if (format.empty()) std::cout << object_ref(o) << " serverside-applied (server dry run)\n";
+      continue;
+    }
+    const auto before = client.get_if_exists(p.type, ns_of(o), name_of(o));
+    auto after = client.apply(p.type, o);
+    if (format.empty()) std::cout << object_ref(o) << " " << verb_for(before, after) << "\n";
+    results.push_back(std::move(after));
+  }
+  if (!format.empty()) print_objects(results, format);
+  return 0;
+}
+
+// A client-side dry run needs no kubeconfig: -n, or "default".
+std::string target_namespace(const cxxopts::ParseResult& parsed, Session& session, DryRun mode) {
+  if (parsed.count("namespace")) return parsed["namespace"].as<std::string>();
+  return mode == DryRun::Client ? "default" : session.namespace_name();
+}
 
 int run_create(const Args& args) {
   auto options =
@@ -251,7 +252,7 @@ int run_create(const Args& args) {
     print_objects({manifests[0].object}, format.empty() ? "yaml" : format);
     return 0;
   }
-  return send(session, std::move(manifests), mode, format);
+  return create_objects(session, std::move(manifests), mode, format);
 }
 
 }  // namespace kapp::cli

@@ -3,28 +3,51 @@
 #include <thread>
 
 #include "core/errors.h"
+#include "core/names.h"
 #include "plugin/commands.h"
 #include "plugin/kinds.h"
+#include "plugin/write.h"
 
 namespace kapp::cli {
+namespace {
 
-int run_delete(const Args& args) {
-  auto options =
-      new_options("delete KIND NAME...", "Delete Applications, Components, AppLinks or CoinFlips.");
-  add_dry_run_flag(options);
+using nlohmann::json;
+
+// Why an object is still there after --timeout: its finalizers, and who removes ours.
+std::string still_terminating(const json& object, const client::ResourceType& type,
+                              const std::string& ns, const std::string& name,
+                              const std::string& resource_ref) {
+  const auto finalizers = object["metadata"].value("finalizers", json::array());
+  std::string message = resource_ref + " is still terminating";
+  if (!finalizers.empty()) {
+    std::string list;
+    for (const auto& f : finalizers) list += (list.empty() ? "" : ", ") + f.get<std::string>();
+    message += " (finalizers: " + list + ")";
+  }
+  bool ours = false;
+  for (const auto& f : finalizers) ours = ours || f == names::kLinkFinalizer;
+  if (ours) {
+    return message + "; the kubectl-app controller removes " + names::kLinkFinalizer +
+           " once it has cleaned up the link's objects: is it running (kubectl app "
+           "run-controller, or kubectl app deploy)?";
+  }
+  return message + "; check its finalizers with `kubectl get " + type.qualified() + " " + name +
+         " -n " + ns + " -o yaml`";
+}
+
+}  // namespace
+
+void add_delete_flags(cxxopts::Options& options) {
   options.add_options()("wait", "Wait until the objects are gone (finalizers done)",
                         cxxopts::value<bool>()->default_value("false"))(
       "timeout", "How long --wait waits", cxxopts::value<std::string>()->default_value("120s"))(
       "ignore-not-found", "Succeed when an object does not exist",
-      cxxopts::value<bool>()->default_value("false"))("positional", "",
-                                                      cxxopts::value<std::vector<std::string>>());
-  options.parse_positional({"positional"});
-  const auto parsed = parse(options, args);
-  const auto positional = values(parsed, "positional");
-  if (positional.size() < 2) throw UsageError("usage: kubectl app delete KIND NAME...");
-  const auto& type = kind_named(positional[0]);
+      cxxopts::value<bool>()->default_value("false"));
+}
+
+int delete_objects(const cxxopts::ParseResult& parsed, Session& session,
+                   const client::ResourceType& type, const std::vector<std::string>& names) {
   const auto mode = dry_run(parsed);
-  Session session(parsed);
   auto& client = session.client();
   const auto ns = session.namespace_name();
   // kubectl names what it deleted by the singular kind and errors by the resource (plural).
@@ -37,8 +60,7 @@ int run_delete(const Args& args) {
     return type.qualified() + " \"" + name + "\"";
   };
   std::vector<std::string> deleted;
-  for (std::size_t i = 1; i < positional.size(); ++i) {
-    const auto& name = positional[i];
+  for (const auto& name : names) {
     if (mode == DryRun::Client) {
       std::cout << ref(name) << " deleted (dry run)\n";
       continue;
@@ -54,19 +76,33 @@ int run_delete(const Args& args) {
     deleted.push_back(name);
   }
   if (!parsed["wait"].as<bool>() || mode != DryRun::None) return 0;
+  std::cout.flush();
   const auto deadline = std::chrono::steady_clock::now() +
                         client::parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
   for (const auto& name : deleted) {
-    while (client.get_if_exists(type, ns, name)) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        throw Error(resource_ref(name) +
-                    " is still terminating; check its finalizers with `kubectl get " +
-                    type.qualified() + " " + name + " -o yaml`");
-      }
+    while (const auto object = client.get_if_exists(type, ns, name)) {
+      if (std::chrono::steady_clock::now() > deadline)
+        throw Error(still_terminating(*object, type, ns, name, resource_ref(name)));
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   }
   return 0;
+}
+
+int run_delete(const Args& args) {
+  auto options =
+      new_options("delete KIND NAME...", "Delete Applications, Components, AppLinks or CoinFlips.");
+  add_dry_run_flag(options);
+  add_delete_flags(options);
+  options.add_options()("positional", "", cxxopts::value<std::vector<std::string>>());
+  options.parse_positional({"positional"});
+  const auto parsed = parse(options, args);
+  const auto positional = values(parsed, "positional");
+  if (positional.size() < 2) throw UsageError("usage: kubectl app delete KIND NAME...");
+  const auto& type = kind_named(positional[0]);
+  Session session(parsed);
+  return delete_objects(parsed, session, type,
+                        std::vector<std::string>(positional.begin() + 1, positional.end()));
 }
 
 }  // namespace kapp::cli

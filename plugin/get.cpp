@@ -37,7 +37,10 @@ std::vector<std::string> columns(const client::ResourceType& type, bool wide) {
                                            "WORKLOAD", "IMAGE",       "AGE"}
                 : std::vector<std::string>{"NAME", "APPLICATION", "PHASE", "READY", "AGE"};
   }
-  if (type.kind == "AppLink") return {"NAME", "FROM", "TO", "PHASE", "AGE"};
+  if (type.kind == "AppLink") {
+    return wide ? std::vector<std::string>{"NAME", "FROM", "TO", "PHASE", "HOST", "AGE"}
+                : std::vector<std::string>{"NAME", "FROM", "TO", "PHASE", "AGE"};
+  }
   return wide ? std::vector<std::string>{"NAME", "FLIPS",   "TAILS",  "STREAK",
                                          "SENT", "PENDING", "RECENT", "AGE"}
               : std::vector<std::string>{"NAME", "FLIPS",   "TAILS", "STREAK",
@@ -61,12 +64,19 @@ std::vector<std::string> row(const client::ResourceType& type, const json& o, bo
     return r;
   }
   if (type.kind == "AppLink") {
-    const auto from =
-        field(o, {"spec", "from", "application"}) + "/" + field(o, {"spec", "from", "component"});
-    const auto to = field(o, {"spec", "to", "namespace"}) + "/" +
-                    field(o, {"spec", "to", "application"}) + "/" +
-                    field(o, {"spec", "to", "component"});
-    return {name, from, to, phase, age(o)};
+    // The CRD's printer columns (status.fromRef, toRef, phase, host), from the spec until the
+    // controller has written them, so that a new link reads the same as a reconciled one.
+    const auto from = field(
+        o, {"status", "fromRef"},
+        field(o, {"spec", "from", "application"}) + "/" + field(o, {"spec", "from", "component"}));
+    const auto to = field(
+        o, {"status", "toRef"},
+        field(o, {"spec", "to", "namespace"}, field(o, {"metadata", "namespace"})) + "/" +
+            field(o, {"spec", "to", "application"}) + "/" + field(o, {"spec", "to", "component"}));
+    std::vector<std::string> r = {name, from, to, phase};
+    if (wide) r.push_back(field(o, {"status", "host"}, "<none>"));
+    r.push_back(age(o));
+    return r;
   }
   std::vector<std::string> r = {name,
                                 field(o, {"status", "flips"}, "0"),

@@ -239,32 +239,77 @@ std::vector<std::string> offloading_lines(client::Client& client, const json& ap
           str(s, "offloadingPhase", "unknown") + ")"};
 }
 
-// AppLinks of the namespace from or to this application, with their phase.
+// "ports 8080,8443", or "all ports" when the link names none.
+std::string link_ports_text(const json& spec) {
+  std::string ports;
+  for (const auto& p : spec.value("ports", json::array()))
+    ports += (ports.empty() ? "" : ",") + p.dump();
+  return ports.empty() ? "all ports" : "ports " + ports;
+}
+
+// "Ready", or "Pending: Reason: message" from the link's Ready condition when it is not.
+std::string link_state(const json& link) {
+  const auto status = link.value("status", json::object());
+  const auto phase = str(status, "phase", "Pending");
+  if (phase == "Ready") return phase;
+  for (const auto& c : status.value("conditions", json::array())) {
+    if (str(c, "type") != "Ready") continue;
+    std::string detail = str(c, "reason");
+    if (!str(c, "message").empty()) detail += (detail.empty() ? "" : ": ") + str(c, "message");
+    if (!detail.empty()) return phase + " (" + detail + ")";
+  }
+  if (!status.contains("phase")) return phase + " (not reconciled yet)";
+  return phase;
+}
+
+// The AppLinks from this application (in its namespace) and to it (from any namespace): its
+// own component, the direction, the other end, the ports and the state. Incoming links from
+// other namespaces need AppLinks listed across namespaces; when that is forbidden, those of
+// the application's namespace are shown and a line says what is missing.
 std::vector<std::string> link_lines(client::Client& client, const json& app) {
   const auto ns = engine::namespace_of(app);
   const auto name = engine::name_of(app);
   json links;
+  bool every_namespace = true;
   try {
-    links = client.list(res::kAppLink, ns);
+    try {
+      links = client.list(res::kAppLink, "");
+    } catch (const ApiError& e) {
+      if (!e.forbidden()) throw;
+      every_namespace = false;
+      links = client.list(res::kAppLink, ns);
+    }
   } catch (const ApiError& e) {
     if (e.not_found()) return {};  // the AppLink CRD is not installed
     throw;
   }
-  std::vector<std::string> lines;
+  std::vector<std::string> outgoing, incoming;
   for (const auto& link : links.value("items", json::array())) {
+    const auto link_ns = engine::namespace_of(link);
     const auto spec = link.value("spec", json::object());
     const auto from = spec.value("from", json::object());
     const auto to = spec.value("to", json::object());
-    const auto to_ns = str(to, "namespace", ns);
-    const bool outgoing = str(from, "application") == name;
-    const bool incoming = str(to, "application") == name && to_ns == ns;
-    if (!outgoing && !incoming) continue;
-    const auto phase = str(link.value("status", json::object()), "phase", "Pending");
-    lines.push_back("AppLink " + engine::name_of(link) + " (" + str(from, "application") + "/" +
-                    str(from, "component") + " -> " + to_ns + "/" + str(to, "application") + "/" +
-                    str(to, "component") + "; " + phase + ")");
+    const auto to_ns = str(to, "namespace", link_ns);
+    const auto tail = ", " + link_ports_text(spec) + ": " + link_state(link) + "  [AppLink " +
+                      (link_ns == ns ? "" : link_ns + "/") + engine::name_of(link) + "]";
+    if (link_ns == ns && str(from, "application") == name) {
+      outgoing.push_back("outgoing " + str(from, "component") + " -> " + to_ns + "/" +
+                         str(to, "application") + "/" + str(to, "component") + tail);
+    }
+    if (to_ns == ns && str(to, "application") == name) {
+      incoming.push_back("incoming " + str(to, "component") + " <- " + link_ns + "/" +
+                         str(from, "application") + "/" + str(from, "component") + tail);
+    }
   }
-  return lines;
+  std::sort(outgoing.begin(), outgoing.end());
+  std::sort(incoming.begin(), incoming.end());
+  outgoing.insert(outgoing.end(), incoming.begin(), incoming.end());
+  if (!every_namespace) {
+    outgoing.push_back(
+        "incoming links from other namespaces not shown: listing AppLinks across "
+        "namespaces is forbidden to you");
+  }
+  return outgoing;
 }
 
 void print_application(client::Client& client, const json& app) {

@@ -140,8 +140,10 @@ json app_link(const std::string& name, const std::string& ns, const std::string&
               const std::string& alias) {
   auto app_and_component = [](const std::string& ref, const char* which) {
     const auto slash = ref.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 == ref.size()) {
-      throw UsageError(std::string(which) + " must be APP/COMPONENT, not \"" + ref + "\"");
+    if (slash == std::string::npos || slash == 0 || slash + 1 == ref.size() ||
+        ref.find('/', slash + 1) != std::string::npos) {
+      throw UsageError(std::string(which) + " must be APP/COMPONENT (e.g. shop/frontend), not \"" +
+                       ref + "\"");
     }
     return json{{"application", ref.substr(0, slash)}, {"component", ref.substr(slash + 1)}};
   };

@@ -32,6 +32,9 @@ struct CoinFlipFlags {
 };
 json coinflip(const std::string& name, const std::string& ns, const CoinFlipFlags& flags);
 
+// An AppLink from `from` ("APP/COMPONENT" in `ns`) to `to` ("APP/COMPONENT" in `to_namespace`);
+// `ports` and `alias` are left out when empty (all ports; the CRD's default alias). Throws
+// UsageError when `from` or `to` is not APP/COMPONENT.
 json app_link(const std::string& name, const std::string& ns, const std::string& from,
               const std::string& to, const std::string& to_namespace, const std::vector<int>& ports,
               const std::string& alias);

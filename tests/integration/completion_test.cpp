@@ -73,8 +73,9 @@ void create_application(const std::string& ns, const std::string& name) {
 
 TEST_CASE("completion offers every verb after kubectl app") {
   const auto completion = complete({""});
-  for (const auto* verb : {"create", "get", "status", "graph", "delete", "install", "uninstall",
-                           "run-controller", "deploy", "undeploy", "version"}) {
+  for (const auto* verb :
+       {"create", "get", "status", "graph", "link", "unlink", "delete", "install", "uninstall",
+        "run-controller", "deploy", "undeploy", "version"}) {
     CHECK(offers(completion, verb));
   }
   CHECK(completion.directive == ":4");  // no file names instead of verbs
@@ -82,7 +83,8 @@ TEST_CASE("completion offers every verb after kubectl app") {
 
 TEST_CASE("completion offers only the verbs that start with the typed prefix") {
   const auto completion = complete({"un"});
-  CHECK(completion.candidates == std::vector<std::string>{"uninstall", "undeploy"});
+  CHECK(completion.candidates == std::vector<std::string>{"unlink", "uninstall", "undeploy"});
+  CHECK(complete({"li"}).candidates == std::vector<std::string>{"link"});
 }
 
 TEST_CASE("completion offers the kinds after get") {
@@ -99,6 +101,15 @@ TEST_CASE("completion offers the flags of the verb and the global flags") {
   CHECK_FALSE(offers(completion, "--dry-run=client"));  // get writes nothing
   CHECK(offers(complete({"delete", "--"}), "--dry-run=client"));
   CHECK(offers(complete({"graph", "--"}), "--filename"));
+  const auto link = complete({"link", "--"});
+  for (const auto* flag : {"--to-namespace", "--port", "--alias", "--name", "--output",
+                           "--dry-run=client", "--dry-run=server"})
+    CHECK(offers(link, flag));
+  CHECK_FALSE(offers(link, "--wait"));
+  const auto unlink = complete({"unlink", "--"});
+  for (const auto* flag : {"--wait", "--timeout", "--ignore-not-found", "--dry-run=client"})
+    CHECK(offers(unlink, flag));
+  CHECK_FALSE(offers(unlink, "--to-namespace"));
 }
 
 TEST_CASE("completion offers the output formats after -o") {
@@ -119,6 +130,33 @@ TEST_CASE("completion offers the Applications of the cluster after get applicati
   CHECK(offers(completion, "blog"));
   CHECK(completion.directive == ":4");
   CHECK(complete({"-n", ns.name(), "status", "sh"}).candidates == std::vector<std::string>{"shop"});
+}
+
+TEST_CASE("completion offers applications before the slash of link and AppLinks after unlink") {
+  install_crds();
+  TestNamespace ns;
+  TestNamespace target;
+  create_application(ns.name(), "shop");
+  create_application(target.name(), "payments");
+  admin().create(
+      res::kAppLink, ns.name(),
+      {{"apiVersion", "kubectl-app.io/v1alpha1"},
+       {"kind", "AppLink"},
+       {"metadata", {{"name", "shop-web-to-payments-web"}}},
+       {"spec",
+        {{"from", {{"application", "shop"}, {"component", "web"}}},
+         {"to",
+          {{"application", "payments"}, {"component", "web"}, {"namespace", target.name()}}}}}});
+
+  const auto from = complete({"link", "-n", ns.name(), "sh"});
+  CHECK(from.candidates == std::vector<std::string>{"shop/"});
+  CHECK(from.directive == ":6");  // no space after the slash, no file names
+  // The target application is read in --to-namespace.
+  CHECK(complete({"link", "-n", ns.name(), "--to-namespace", target.name(), "shop/web", ""})
+            .candidates == std::vector<std::string>{"payments/"});
+  CHECK(complete({"-n", ns.name(), "unlink", ""}).candidates ==
+        std::vector<std::string>{"shop-web-to-payments-web"});
+  CHECK(offers(complete({"link", "--to-namespace", ""}), target.name()));
 }
 
 TEST_CASE("completion offers the namespaces after -n") {
