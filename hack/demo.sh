@@ -2,7 +2,7 @@
 # The demo behind `make demo` (which builds first): brings up the local control plane of
 # `make cluster` (or reuses the running one), installs the CRDs, (re)starts the controller in
 # the background, creates samples/shop.yaml and shows the application converging until it is
-# Running.
+# Running, then samples/links.yaml (two namespaces and an AppLink) until the link is Ready.
 #
 #   hack/demo.sh          # run the demo (again: every step is idempotent)
 #   hack/demo.sh stop     # stop the demo's controller (make cluster-down / demo-down call it)
@@ -24,6 +24,7 @@ readonly PID_FILE=$CLUSTER/pids/controller
 readonly LOG_FILE=$CLUSTER/logs/controller.log
 readonly SAMPLE=samples/shop.yaml  # relative to ROOT, the working directory
 readonly NS=demo APP=shop
+readonly LINKS_SAMPLE=samples/links.yaml LINK_NS=team-a LINK=web-to-payments
 readonly TIMEOUT=${DEMO_TIMEOUT:-120}
 
 fail() {
@@ -130,6 +131,21 @@ wait_running() {
   esac
 }
 
+# Waits until the sample's AppLink is Ready (its status says so), with the same deadline.
+wait_link_ready() {
+  local deadline=$((SECONDS + TIMEOUT)) phase=""
+  while ((SECONDS < deadline)); do
+    phase=$(kapp get applink "$LINK" -n "$LINK_NS" -o json 2>/dev/null |
+      sed -n 's/^ *"phase": "\([A-Za-z]*\)".*/\1/p' | tail -1) || true
+    [[ $phase == Ready || $phase == Failed ]] && break
+    sleep 0.5  # polling the link's status, with a deadline
+  done
+  show get applinks -n "$LINK_NS" -o wide
+  [[ $phase == Ready ]] || fail "$LINK_NS/$LINK is not Ready (phase '${phase:-none}'); see 'kubectl app status shop -n $LINK_NS' and $LOG_FILE"
+  echo
+  show status shop -n "$LINK_NS"
+}
+
 run_demo() {
   START=$SECONDS
   cd "$ROOT"
@@ -154,6 +170,12 @@ run_demo() {
 
   step "wait until $NS/$APP is Running (at most ${TIMEOUT}s)"
   wait_running
+
+  step "two teams and a link between them ($LINKS_SAMPLE)"
+  show create -f "$LINKS_SAMPLE"
+  wait_link_ready
+  echo
+  show graph -A
 
   step "the applications"
   show get applications -A

@@ -3,7 +3,10 @@
 #include <thread>
 
 #include "core/crds/embedded.h"
+#include "core/engine/finalizers.h"
+#include "core/engine/object.h"
 #include "core/errors.h"
+#include "core/names.h"
 #include "core/yaml/yaml.h"
 
 namespace kapp::crds {
@@ -80,6 +83,23 @@ std::vector<json> install(client::Client& client, const InstallOptions& options,
   return applied;
 }
 
+// Without its definition no controller can finish an object's cleanup, and a finalizer left
+// on it would hold the CRD's deletion forever: drop ours, saying what may stay behind.
+void release_finalizers(client::Client& client, const Progress& progress) {
+  for (const auto& crd : definitions()) {
+    const auto served = served_type(crd);
+    const auto list = client.list(served, "");
+    for (auto object : list["items"]) {
+      if (!engine::has_finalizer(object, names::kLinkFinalizer)) continue;
+      engine::remove_finalizer(client, served, object, names::kLinkFinalizer);
+      progress("Warning: " + served.kind + " " + engine::key_of(object) +
+               " was still waiting for the controller's cleanup; what it made in other "
+               "namespaces (label " +
+               names::kLinkLabel + "=" + engine::name_of(object) + ") may remain");
+    }
+  }
+}
+
 void uninstall(client::Client& client, const UninstallOptions& options, const Progress& progress) {
   const auto& type = client::resources::kCustomResourceDefinition;
   std::vector<std::string> present;
@@ -98,6 +118,7 @@ void uninstall(client::Client& client, const UninstallOptions& options, const Pr
                   "); delete them first, or pass --force to delete them with their definitions");
     }
   }
+  if (options.force && !options.dry_run) release_finalizers(client, progress);
   for (const auto& name : present) {
     client.remove(type, "", name, {.dry_run = options.dry_run});
     progress("customresourcedefinition.apiextensions.k8s.io \"" + name + "\" deleted" +

@@ -63,22 +63,39 @@ std::string link_policy_name(const Spec& spec) {
   return "applink-" + spec.from.namespace_name + "-" + spec.name;
 }
 
-json link_policy(const Spec& spec, const json& policy_ports) {
+bool crosses_namespaces(const Spec& spec) {
+  return spec.from.namespace_name != spec.to.namespace_name;
+}
+
+json link_policy(const json& link, const Spec& spec, const json& policy_ports) {
   json peer = {{"namespaceSelector",
                 {{"matchLabels", {{"kubernetes.io/metadata.name", spec.from.namespace_name}}}}},
                {"podSelector", {{"matchLabels", component_selector(spec.from)}}}};
   json rule = {{"from", json::array({peer})}};
   if (!policy_ports.empty()) rule["ports"] = policy_ports;
+  json meta = {{"name", link_policy_name(spec)},
+               {"namespace", spec.to.namespace_name},
+               {"labels", link_labels(spec)}};
+  if (!crosses_namespaces(spec))
+    meta["ownerReferences"] = json::array({engine::controller_reference(link)});
   return {{"apiVersion", "networking.k8s.io/v1"},
           {"kind", "NetworkPolicy"},
-          {"metadata",
-           {{"name", link_policy_name(spec)},
-            {"namespace", spec.to.namespace_name},
-            {"labels", link_labels(spec)}}},
+          {"metadata", meta},
           {"spec",
            {{"podSelector", {{"matchLabels", component_selector(spec.to)}}},
             {"policyTypes", json::array({"Ingress"})},
             {"ingress", json::array({rule})}}}};
+}
+
+json link_offloading(const Spec& spec, const std::string& ns, const json& offloading) {
+  json s = {{"namespaceMappingStrategy", "EnforceSameName"},
+            {"podOffloadingStrategy", "LocalAndRemote"}};
+  if (offloading.contains("clusterSelector") && !offloading["clusterSelector"].empty())
+    s["clusterSelector"] = offloading["clusterSelector"];
+  return {{"apiVersion", "offloading.liqo.io/v1beta1"},
+          {"kind", "NamespaceOffloading"},
+          {"metadata", {{"name", "offloading"}, {"namespace", ns}, {"labels", link_labels(spec)}}},
+          {"spec", s}};
 }
 
 }  // namespace kapp::render

@@ -36,8 +36,17 @@ json alias_service(const json& link, const Spec& spec, const std::string& cluste
 // The NetworkPolicy's name in the target namespace: unique per link across namespaces.
 std::string link_policy_name(const Spec& spec);
 // The NetworkPolicy in the target namespace admitting the source component's pods (namespace
-// and pod selector) on `policy_ports`. No owner reference (none may cross namespaces): the
-// labels names::kLinkLabel and kLinkNamespaceLabel name the link.
-json link_policy(const Spec& spec, const json& policy_ports);
+// and pod selector) on `policy_ports`. The labels names::kLinkLabel and kLinkNamespaceLabel
+// name the link; an owner reference to `link` only when both ends share a namespace (none may
+// cross namespaces: the link's finalizer removes it then).
+json link_policy(const json& link, const Spec& spec, const json& policy_ports);
+// Whether the link's objects live in another namespace than the link (so need its finalizer).
+bool crosses_namespaces(const Spec& spec);
+
+// The NamespaceOffloading a link asks for in namespace `ns` when the application at its other
+// end is offloaded with `offloading` (that application's spec.offloading): EnforceSameName, so
+// the alias's FQDN resolves wherever the pods run, and the same cluster selector. Labelled with
+// the link (no owner reference may cross namespaces).
+json link_offloading(const Spec& spec, const std::string& ns, const json& offloading);
 
 }  // namespace kapp::render

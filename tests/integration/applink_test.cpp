@@ -21,8 +21,8 @@ constexpr auto kResync = 500ms;
 // payments/api serves 8080 (to pods' 9090) and 9000: the link's ports map like a Service's.
 json payments(const std::string& ns, json allow_links_from) {
   json api = component("api", {{"ports",
-                                 {{{"name", "http"}, {"port", 8080}, {"targetPort", 9090}},
-                                  {{"name", "admin"}, {"port", 9000}}}}});
+                                {{{"name", "http"}, {"port", 8080}, {"targetPort", 9090}},
+                                 {{"name", "admin"}, {"port", 9000}}}}});
   return application(ns, "payments", {api, component("db")},
                      {{"allowLinksFrom", std::move(allow_links_from)}});
 }
@@ -205,8 +205,7 @@ TEST_CASE("a link whose alias changes prunes the old alias") {
   admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
   admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
   REQUIRE(eventually([&] { return exists(res::kService, t.a.name(), "payments-api"); }));
-  admin().merge_patch(res::kAppLink, t.a.name(), "web-to-payments",
-                      {{"spec", {{"alias", "pay"}}}});
+  admin().merge_patch(res::kAppLink, t.a.name(), "web-to-payments", {{"spec", {{"alias", "pay"}}}});
   REQUIRE(eventually([&] {
     return exists(res::kService, t.a.name(), "pay") &&
            !exists(res::kService, t.a.name(), "payments-api") && t.has_reason("Linked");
@@ -290,4 +289,97 @@ TEST_CASE("a steady state with links in place makes no write requests for a minu
   INFO("reconciles: " << reconciles("applink") - before_reconciles);
   CHECK(reconciles("applink") - before_reconciles >= 100);
   CHECK(writes() == before_writes);
+}
+
+namespace {
+
+const auto kOffloadingType = [] {
+  return admin().resource_for("offloading.liqo.io/v1beta1", "NamespaceOffloading");
+};
+
+json selector(const std::string& region) {
+  return {{"nodeSelectorTerms",
+           {{{"matchExpressions",
+              {{{"key", "liqo.io/region"}, {"operator", "In"}, {"values", {region}}}}}}}}};
+}
+
+json offloaded_shop(const std::string& ns, const std::string& region) {
+  auto app = shop(ns);
+  app["spec"]["offloading"] = {{"podOffloadingStrategy", "Remote"},
+                               {"clusterSelector", selector(region)}};
+  return app;
+}
+
+std::string offloading_reason(const kapp::client::ResourceType& type, const std::string& ns,
+                              const std::string& name) {
+  return condition(status_of(type, ns, name), "OffloadingReady").value("reason", "");
+}
+
+}  // namespace
+
+TEST_CASE("a link from an offloaded application offloads the target namespace the same way") {
+  TwoTeams t;
+  admin().create(res::kApplication, t.a.name(), offloaded_shop(t.a.name(), "eu"));
+  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
+  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  const auto type = kOffloadingType();
+  REQUIRE(eventually([&] {
+    return t.has_reason("Linked") &&
+           offloading_reason(res::kAppLink, t.a.name(), "web-to-payments") == "Offloaded";
+  }));
+  // Accepted by Liqo's own CRD schema, in the other namespace.
+  const auto offloading = admin().get(type, t.b.name(), "offloading");
+  CHECK(offloading["spec"]["namespaceMappingStrategy"] == "EnforceSameName");
+  CHECK(offloading["spec"]["clusterSelector"] == selector("eu"));
+  CHECK(offloading["metadata"]["labels"][kapp::names::kLinkLabel] == "web-to-payments");
+
+  admin().remove(res::kAppLink, t.a.name(), "web-to-payments");
+  REQUIRE(eventually([&] { return !exists(type, t.b.name(), "offloading"); }));
+  CHECK(exists(type, t.a.name(), "offloading"));  // the source application's own stays
+}
+
+TEST_CASE(
+    "two applications asking one namespace for different offloading: one owner, no flapping") {
+  TestNamespace ns;
+  RunningControllers controllers(ns.name(), kResync);
+  admin().create(res::kApplication, ns.name(), offloaded_shop(ns.name(), "eu"));
+  const auto type = kOffloadingType();
+  REQUIRE(eventually(
+      [&] { return offloading_reason(res::kApplication, ns.name(), "shop") == "Applied"; }));
+  auto other = payments(ns.name(), json::array());
+  other["spec"]["offloading"] = {{"clusterSelector", selector("us")}};
+  admin().create(res::kApplication, ns.name(), other);
+  REQUIRE(eventually(
+      [&] { return offloading_reason(res::kApplication, ns.name(), "payments") == "Conflict"; }));
+  CHECK_THAT(condition(status_of(res::kApplication, ns.name(), "payments"), "OffloadingReady")
+                 .value("message", ""),
+             Catch::Contains("Application " + ns.name() + "/shop"));
+
+  // Over several resync periods nobody writes over the other.
+  const auto version = admin().get(type, ns.name(), "offloading")["metadata"]["resourceVersion"];
+  CHECK_FALSE(eventually(
+      [&] {
+        return admin().get(type, ns.name(), "offloading")["metadata"]["resourceVersion"] != version;
+      },
+      3s));
+  CHECK(admin().get(type, ns.name(), "offloading")["spec"]["clusterSelector"] == selector("eu"));
+  CHECK(offloading_reason(res::kApplication, ns.name(), "shop") == "Applied");
+}
+
+TEST_CASE("an application agreeing with a link's offloading of its namespace shares it") {
+  TwoTeams t;
+  admin().create(res::kApplication, t.a.name(), offloaded_shop(t.a.name(), "eu"));
+  auto target = payments(t.b.name(), {t.a.name()});
+  admin().create(res::kApplication, t.b.name(), target);
+  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  REQUIRE(eventually([&] {
+    return offloading_reason(res::kAppLink, t.a.name(), "web-to-payments") == "Offloaded";
+  }));
+  // The target asks for the same clusters with EnforceSameName: no conflict, no takeover.
+  admin().merge_patch(res::kApplication, t.b.name(), "payments",
+                      {{"spec", {{"offloading", {{"clusterSelector", selector("eu")}}}}}});
+  REQUIRE(eventually(
+      [&] { return offloading_reason(res::kApplication, t.b.name(), "payments") == "Applied"; }));
+  const auto live = admin().get(kOffloadingType(), t.b.name(), "offloading");
+  CHECK(live["metadata"]["labels"][kapp::names::kLinkLabel] == "web-to-payments");
 }

@@ -32,10 +32,10 @@ bool rule_admits(const json& rule, const std::string& policy_ns, const PodRef& f
         return peer_matches(peer, policy_ns, from);
       });
   const auto ports = rule.value("ports", json::array());
-  const bool port_ok = ports.empty() || std::any_of(ports.begin(), ports.end(), [&](const json& p) {
-                         return p.value("protocol", "TCP") == "TCP" &&
-                                (!p.contains("port") || p["port"] == port);
-                       });
+  const bool port_ok =
+      ports.empty() || std::any_of(ports.begin(), ports.end(), [&](const json& p) {
+        return p.value("protocol", "TCP") == "TCP" && (!p.contains("port") || p["port"] == port);
+      });
   return peer_ok && port_ok;
 }
 

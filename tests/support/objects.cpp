@@ -15,8 +15,7 @@ json component(const std::string& name, json fields) {
   return c;
 }
 
-json application(const std::string& ns, const std::string& name, json components,
-                 json spec) {
+json application(const std::string& ns, const std::string& name, json components, json spec) {
   spec["components"] = std::move(components);
   return {{"apiVersion", "kubectl-app.io/v1alpha1"},
           {"kind", "Application"},
@@ -24,8 +23,7 @@ json application(const std::string& ns, const std::string& name, json components
           {"spec", spec}};
 }
 
-json status_of(const client::ResourceType& type, const std::string& ns,
-               const std::string& name) {
+json status_of(const client::ResourceType& type, const std::string& ns, const std::string& name) {
   const auto object = admin().get_if_exists(type, ns, name);
   return object ? object->value("status", json::object()) : json::object();
 }
@@ -36,8 +34,7 @@ json condition(const json& status, const std::string& type) {
   return json::object();
 }
 
-bool exists(const client::ResourceType& type, const std::string& ns,
-            const std::string& name) {
+bool exists(const client::ResourceType& type, const std::string& ns, const std::string& name) {
   return admin().get_if_exists(type, ns, name).has_value();
 }
 

@@ -27,7 +27,8 @@ json web_to_api(json ports = {8080}) {
 }
 
 Component api() {
-  return {"api", "Inline",
+  return {"api",
+          "Inline",
           {{"ports",
             {{{"name", "http"}, {"port", 8080}, {"targetPort", 9090}},
              {{"name", "grpc"}, {"port", 9000}, {"protocol", "TCP"}}}}}};
@@ -46,10 +47,9 @@ TEST_CASE("a link renders an ExternalName alias and a policy in the target names
   const auto l = link(web_to_api());
   const auto spec = parse_spec(l);
   const auto ports = link_ports(spec, api());
-  kapp::test::check_golden(
-      "render/applink.yaml",
-      kapp::test::as_yaml_stream({alias_service(l, spec, "cluster.local"),
-                                  link_policy(spec, ports.policy_ports)}));
+  kapp::test::check_golden("render/applink.yaml",
+                           kapp::test::as_yaml_stream({alias_service(l, spec, "cluster.local"),
+                                                       link_policy(l, spec, ports.policy_ports)}));
 }
 
 TEST_CASE("a link's ports map to the target ports behind the Service") {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/controllers/application/status.h"
+#include "core/controllers/common/namespace_offloading.h"
 #include "core/engine/applied.h"
 #include "core/engine/object.h"
 #include "core/engine/owned.h"
@@ -204,12 +205,18 @@ class Reconciler {
     return state;
   }
 
+  // The namespace's NamespaceOffloading is shared: see controllers/common/namespace_offloading.
   IntegrationState reconcile_offloading(const render::AppModel& model, Pass&) {
     IntegrationState state;
     const auto offloading = render::namespace_offloading(model);
     if (offloading.is_null()) return state;
     state.wanted = true;
-    ensure_optional(offloading, kFieldManager, true, state);
+    const auto uid = engine::uid_of(model.app);
+    const auto outcome = common::ensure_offloading(
+        client_, offloading, [&uid](const json& live) { return engine::controlled_by(live, uid); });
+    state.installed = outcome.installed;
+    state.conflict = outcome.conflict;
+    state.error = outcome.error;
     return state;
   }
 

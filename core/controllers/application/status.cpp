@@ -90,6 +90,8 @@ json integration_condition(const char* type, const IntegrationState& state, cons
         std::string(crd) + " is not installed in the cluster; it is retried periodically",
         generation);
   }
+  if (!state.conflict.empty())
+    return condition(type, false, "Conflict", state.conflict, generation);
   if (!state.error.empty()) return condition(type, false, "ApplyFailed", state.error, generation);
   return condition(type, true, "Applied", "all objects applied", generation);
 }

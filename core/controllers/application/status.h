@@ -31,6 +31,7 @@ struct IntegrationState {
   bool wanted = false;
   bool installed = true;  // false: its CRD is not served (reason CRDNotInstalled)
   std::string error;      // a failure applying it
+  std::string conflict;   // a shared object held by another owner asks for something else
 };
 
 struct AppObservation {

@@ -1,5 +1,6 @@
 #include "core/controllers/applink/reconciler.h"
 
+#include "core/controllers/common/namespace_offloading.h"
 #include "core/engine/finalizers.h"
 #include "core/engine/object.h"
 #include "core/engine/status.h"
@@ -24,7 +25,7 @@ std::string join(const std::vector<int>& ports) {
 }
 
 // Whether a NetworkPolicy is this link's: its labels name the link (no owner reference can).
-bool is_link_policy(const json& live, const Spec& spec) {
+bool is_link_object(const json& live, const Spec& spec) {
   const auto labels = live["metadata"].value("labels", json::object());
   return labels.value(names::kLinkLabel, "") == spec.name &&
          labels.value(names::kLinkNamespaceLabel, "") == spec.from.namespace_name;
@@ -70,13 +71,17 @@ Result Reconciler::reconcile(const Request& request) {
   }
   // The policy in the other namespace cannot carry an owner reference: hold the link's
   // deletion until it is gone.
-  if (manager_.watches(spec.to.namespace_name))
+  if (render::crosses_namespaces(spec) && manager_.watches(spec.to.namespace_name))
     engine::add_finalizer(client_, res::kAppLink, *link, names::kLinkFinalizer);
   engine::DesiredObjects desired;
   const auto state = sync(*link, spec, desired);
-  engine::prune_owned(client_, {&services_}, engine::uid_of(*link), desired);
+  engine::prune_owned(client_, {&services_, &policies_}, engine::uid_of(*link), desired);
   if (!state.ready() && manager_.watches(spec.to.namespace_name)) remove_target_policy(spec);
-  report(*link, spec, state);
+  const auto offloading = state.ready() ? offload(spec) : OffloadingState{};
+  // Offloading objects are not cached: look for one to remove only if the last status had one.
+  const auto had = engine::find_condition(link->value("status", json::object()), "OffloadingReady");
+  if (!offloading.wanted && !had.empty()) drop_offloading(spec);
+  report(*link, spec, state, offloading);
   return Result::after(manager_.options().resync_period);
 }
 
@@ -100,9 +105,10 @@ LinkState Reconciler::sync(const json& link, const Spec& spec, engine::DesiredOb
                               " already exists and is not owned by this link; set another "
                               "spec.alias (kubectl app link --alias) or delete that Service"};
   }
-  const auto policy = render::link_policy(spec, policy_ports);
-  const auto ours = [&spec](const json& live) { return is_link_policy(live, spec); };
-  if (!engine::apply_owned(client_, policies_, policy, "", ours)) {
+  const auto policy = render::link_policy(link, spec, policy_ports);
+  desired.want(policy);
+  const auto ours = [&spec](const json& live) { return is_link_object(live, spec); };
+  if (!engine::apply_owned(client_, policies_, policy, engine::uid_of(link), ours)) {
     return {"PolicyTaken", "NetworkPolicy " + engine::key_of(policy) +
                                " already exists and is not this link's; delete it"};
   }
@@ -142,19 +148,57 @@ LinkState Reconciler::check_target(const Spec& spec, json& policy_ports) const {
 void Reconciler::remove_target_policy(const Spec& spec) {
   const auto name = render::link_policy_name(spec);
   const auto live = policies_.get(spec.to.namespace_name, name);
-  if (!live || !is_link_policy(*live, spec)) return;  // not ours: never touched
+  if (!live || !is_link_object(*live, spec)) return;  // not ours: never touched
   log::info(1, "removing NetworkPolicy " + engine::key_of(*live) + " of link " +
                    spec.from.namespace_name + "/" + spec.name);
   client_.remove(res::kNetworkPolicy, spec.to.namespace_name, name,
                  {.precondition_uid = engine::uid_of(*live)});
 }
 
+OffloadingState Reconciler::offload(const Spec& spec) {
+  if (spec.from.namespace_name == spec.to.namespace_name) return {};
+  const auto offloading_of = [this](const Endpoint& end) {
+    const auto app = apps_.get(end.namespace_name, end.application);
+    return app ? app->value("spec", json::object()).value("offloading", json()) : json();
+  };
+  const auto from = offloading_of(spec.from), to = offloading_of(spec.to);
+  if (from.is_null() && to.is_null()) return {};
+  OffloadingState state{true, "Offloaded", ""};
+  if (!from.is_null() && !to.is_null()) {
+    state.message = "both namespaces are offloaded by their applications";
+    return state;
+  }
+  const auto& offloaded = from.is_null() ? spec.to : spec.from;
+  const auto& other = from.is_null() ? spec.from : spec.to;
+  const auto desired =
+      render::link_offloading(spec, other.namespace_name, from.is_null() ? to : from);
+  const auto outcome = common::ensure_offloading(
+      client_, desired, [&spec](const json& live) { return is_link_object(live, spec); });
+  if (!outcome.installed)
+    return {true, "CRDNotInstalled", "Liqo (offloading.liqo.io) is not installed"};
+  if (!outcome.conflict.empty()) return {true, "Conflict", outcome.conflict};
+  if (!outcome.error.empty()) return {true, "ApplyFailed", outcome.error};
+  state.message = "namespace " + other.namespace_name + " is offloaded with EnforceSameName, as " +
+                  offloaded.namespace_name + " is, so " + spec.alias + " resolves on every cluster";
+  return state;
+}
+
+void Reconciler::drop_offloading(const Spec& spec) {
+  const auto ours = [&spec](const json& live) { return is_link_object(live, spec); };
+  for (const auto* ns : {&spec.from.namespace_name, &spec.to.namespace_name})
+    common::remove_offloading(client_, *ns, ours);
+}
+
 void Reconciler::finalize(const json& link, const Spec& spec) {
   if (!engine::has_finalizer(link, names::kLinkFinalizer)) return;
+  if (!engine::find_condition(link.value("status", json::object()), "OffloadingReady").empty())
+    drop_offloading(spec);
+  // The alias would go with the link (garbage collection), but only after a while: now.
+  engine::prune_owned(client_, {&services_, &policies_}, engine::uid_of(link), {});
   // The cache may lag behind a policy created just now: ask the server before letting go.
   const auto name = render::link_policy_name(spec);
   const auto live = client_.get_if_exists(res::kNetworkPolicy, spec.to.namespace_name, name);
-  if (live && is_link_policy(*live, spec)) {
+  if (live && is_link_object(*live, spec)) {
     client_.remove(res::kNetworkPolicy, spec.to.namespace_name, name,
                    {.precondition_uid = engine::uid_of(*live)});
   }
@@ -163,9 +207,10 @@ void Reconciler::finalize(const json& link, const Spec& spec) {
                            "removed the NetworkPolicy in namespace " + spec.to.namespace_name);
 }
 
-void Reconciler::report(const json& link, const Spec& spec, const LinkState& state) {
+void Reconciler::report(const json& link, const Spec& spec, const LinkState& state,
+                        const OffloadingState& offloading) {
   const auto status = link_status(spec, engine::generation_of(link), state,
-                                  render::link_host(spec, cluster_domain_));
+                                  render::link_host(spec, cluster_domain_), offloading);
   if (!engine::write_status(client_, res::kAppLink, link, status)) return;
   const auto before = engine::find_condition(link.value("status", json::object()), "Ready");
   if (before.value("reason", "") == state.reason) return;

@@ -33,8 +33,12 @@ class Reconciler {
   LinkState check_target(const Spec& spec, json& policy_ports) const;
   // Removes the link's NetworkPolicy in the target namespace, if it is there and ours.
   void remove_target_policy(const Spec& spec);
+  // The other namespace offloaded like the offloaded end's, when one end is (Liqo).
+  OffloadingState offload(const Spec& spec);
+  void drop_offloading(const Spec& spec);
   void finalize(const json& link, const Spec& spec);
-  void report(const json& link, const Spec& spec, const LinkState& state);
+  void report(const json& link, const Spec& spec, const LinkState& state,
+              const OffloadingState& offloading);
 
   engine::Manager& manager_;
   client::Client& client_;
