@@ -108,8 +108,10 @@ int run_run_controller(const Args& args) {
   manager_options.workers = workers;
   manager_options.leader_elect = parsed["leader-elect"].as<bool>();
   auto lease_ns = parsed["leader-election-namespace"].as<std::string>();
+  if (lease_ns.empty() && std::getenv("POD_NAMESPACE")) lease_ns = std::getenv("POD_NAMESPACE");
   if (lease_ns.empty())
-    lease_ns = std::getenv("POD_NAMESPACE") ? std::getenv("POD_NAMESPACE") : config.namespace_name;
+    lease_ns = manager_options.namespaces.empty() ? config.namespace_name
+                                                  : manager_options.namespaces.front();
   manager_options.lease = {.namespace_name = lease_ns,
                            .name = parsed["leader-election-id"].as<std::string>(),
                            .lease_duration = duration_flag(parsed, "lease-duration"),

@@ -7,6 +7,7 @@
 
 #include "core/engine/object.h"
 #include "core/errors.h"
+#include "core/render/application.h"
 #include "core/util/time.h"
 #include "core/yaml/yaml.h"
 #include "plugin/commands.h"
@@ -70,59 +71,45 @@ std::optional<client::ResourceType> optional_type(client::Client& client,
   }
 }
 
-// The objects one component owns, as "Kind name (detail)" lines; only those this
-// Application controls.
-std::vector<std::string> component_children(client::Client& client, const json& app,
-                                            const json& component, const json& spec) {
+// What one live object of a component says about itself, after "Kind name".
+std::string detail(const std::string& kind, const json& live) {
+  const auto spec = live.value("spec", json::object());
+  if (kind == "Deployment" || kind == "StatefulSet") {
+    return std::to_string(live.value("status", json::object()).value("readyReplicas", 0)) + "/" +
+           std::to_string(spec.value("replicas", 0)) + " ready";
+  }
+  if (kind == "Service") return spec.value("type", "ClusterIP") + " " + ports_of(live);
+  if (kind == "NetworkPolicy") {
+    const auto rules = spec.value("ingress", json::array()).size();
+    return std::to_string(rules) + " ingress rule" + (rules == 1 ? "" : "s");
+  }
+  const auto endpoints = spec.value("endpoints", json::array());  // a ServiceMonitor
+  const auto endpoint = endpoints.empty() ? json::object() : endpoints[0];
+  return "port " + str(endpoint, "port") + " " + str(endpoint, "path", "/metrics") + " every " +
+         str(endpoint, "interval", "30s");
+}
+
+// The objects one component owns, as "Kind name (detail)" lines. Their names come from the
+// renderer, so they are the ones the controller writes; only those this Application controls.
+std::vector<std::string> component_children(client::Client& client, const render::AppModel& model,
+                                            const render::Component& component) {
+  std::vector<json> wanted = {render::workload(model, component),
+                              render::service(model, component)};
+  for (auto optional :
+       {render::external_service(model, component), render::network_policy(model, component),
+        render::service_monitor(model, component)})
+    if (!optional.is_null()) wanted.push_back(std::move(optional));
   std::vector<std::string> lines;
-  const auto ns = engine::namespace_of(app);
-  const auto uid = engine::uid_of(app);
-  const auto name = str(component, "name");
-  const auto workload_kind = str(component, "workload", "Deployment");
-  const auto& workload_type = workload_kind == "StatefulSet" ? res::kStatefulSet : res::kDeployment;
-  if (auto w = client.get_if_exists(workload_type, ns, name)) {
-    if (!controlled_by(*w, uid)) {
-      lines.push_back(taken(workload_kind, name));
-    } else {
-      const auto s = (*w).value("status", json::object());
-      lines.push_back(workload_kind + " " + name + " (" +
-                      std::to_string(s.value("readyReplicas", 0)) + "/" +
-                      std::to_string((*w)["spec"].value("replicas", 0)) + " ready)");
-    }
-  }
-  for (const auto& svc_name : {name, name + "-external"}) {
-    if (auto svc = client.get_if_exists(res::kService, ns, svc_name)) {
-      if (!controlled_by(*svc, uid)) {
-        lines.push_back(taken("Service", svc_name));
-        continue;
-      }
-      lines.push_back("Service " + svc_name + " (" + (*svc)["spec"].value("type", "ClusterIP") +
-                      " " + ports_of(*svc) + ")");
-    }
-  }
-  if (auto np = client.get_if_exists(res::kNetworkPolicy, ns, name)) {
-    if (!controlled_by(*np, uid)) {
-      lines.push_back(taken("NetworkPolicy", name));
-    } else {
-      const auto rules = (*np)["spec"].value("ingress", json::array()).size();
-      lines.push_back("NetworkPolicy " + name + " (" + std::to_string(rules) + " ingress rule" +
-                      (rules == 1 ? "" : "s") + ")");
-    }
-  }
-  if (spec.is_object() && spec.value("isExposingMetrics", false)) {
-    if (const auto type = optional_type(client, "monitoring.coreos.com/v1", "ServiceMonitor")) {
-      if (auto sm = client.get_if_exists(*type, ns, name)) {
-        if (!controlled_by(*sm, uid)) {
-          lines.push_back(taken("ServiceMonitor", name));
-        } else {
-          const auto endpoints = (*sm)["spec"].value("endpoints", json::array());
-          const auto endpoint = endpoints.empty() ? json::object() : endpoints[0];
-          lines.push_back("ServiceMonitor " + name + " (port " + str(endpoint, "port") + " " +
-                          str(endpoint, "path", "/metrics") + " every " +
-                          str(endpoint, "interval", "30s") + ")");
-        }
-      }
-    }
+  const auto uid = engine::uid_of(model.app);
+  for (const auto& object : wanted) {
+    const auto kind = object.value("kind", "");
+    const auto type = optional_type(client, object.value("apiVersion", ""), kind);
+    if (!type) continue;  // an optional integration that is not installed
+    const auto name = engine::name_of(object);
+    const auto live = client.get_if_exists(*type, model.namespace_name(), name);
+    if (!live) continue;
+    lines.push_back(controlled_by(*live, uid) ? kind + " " + name + " (" + detail(kind, *live) + ")"
+                                              : taken(kind, name));
   }
   return lines;
 }
@@ -193,50 +180,51 @@ void print_section(const std::string& title, const std::vector<std::string>& lin
   for (std::size_t i = 0; i < lines.size(); ++i) print_branch("", i + 1 == lines.size(), lines[i]);
 }
 
-// Each component's spec by name: inline ones from the Application, separate ones from their
-// Component objects (only those the status names).
-std::map<std::string, json> component_specs(client::Client& client, const json& app) {
-  std::map<std::string, json> specs;
-  for (const auto& c : app["spec"].value("components", json::array())) specs[str(c, "name")] = c;
+// The application with its components as the controller sees them: inline ones, and the
+// Component objects its status names.
+render::AppModel model_of(client::Client& client, const json& app) {
+  std::vector<json> objects;
   const auto ns = engine::namespace_of(app);
   for (const auto& c : app.value("status", json::object()).value("components", json::array())) {
-    if (str(c, "source") != "Component" || specs.count(str(c, "name"))) continue;
+    if (str(c, "source") != "Component") continue;
     if (auto object = client.get_if_exists(res::kComponent, ns, str(c, "name")))
-      specs[str(c, "name")] = object->value("spec", json::object());
+      objects.push_back(*object);
   }
-  return specs;
+  return render::make_model(app, objects);
 }
 
-// The namespace's Prometheus when this application is one of its owners.
-std::vector<std::string> monitoring_lines(client::Client& client, const json& app,
-                                          const std::map<std::string, json>& specs) {
-  const bool metrics = std::any_of(specs.begin(), specs.end(), [](const auto& entry) {
-    return entry.second.is_object() && entry.second.value("isExposingMetrics", false);
-  });
-  if (!metrics) return {};
-  const auto type = optional_type(client, "monitoring.coreos.com/v1", "Prometheus");
+// The namespace's Prometheus (named by the renderer) when this application is one of its
+// owners.
+std::vector<std::string> monitoring_lines(client::Client& client, const render::AppModel& model) {
+  const auto stack = render::prometheus_stack(model);
+  if (stack.empty()) return {};
+  const auto& wanted = stack.back();
+  const auto type = optional_type(client, wanted.value("apiVersion", ""), wanted.value("kind", ""));
   if (!type) return {};
-  const auto prometheus = client.get_if_exists(*type, engine::namespace_of(app), "kubectl-app");
-  if (!prometheus || !owned_by(*prometheus, engine::uid_of(app))) return {};
+  const auto name = engine::name_of(wanted);
+  const auto prometheus = client.get_if_exists(*type, model.namespace_name(), name);
+  if (!prometheus || !owned_by(*prometheus, engine::uid_of(model.app))) return {};
   const auto s = prometheus->value("status", json::object());
-  return {"Prometheus kubectl-app (" + std::to_string(s.value("availableReplicas", 0)) + "/" +
+  return {"Prometheus " + name + " (" + std::to_string(s.value("availableReplicas", 0)) + "/" +
           std::to_string((*prometheus)["spec"].value("replicas", 1)) + " available)"};
 }
 
-// The namespace's Liqo NamespaceOffloading, when the spec asks for offloading.
-std::vector<std::string> offloading_lines(client::Client& client, const json& app) {
-  if (!app["spec"].contains("offloading")) return {};
-  const auto type = optional_type(client, "offloading.liqo.io/v1beta1", "NamespaceOffloading");
+// The namespace's Liqo NamespaceOffloading, when the spec asks for offloading. It is shared:
+// held by this application, or by another asker that already gives it what it asks for.
+std::vector<std::string> offloading_lines(client::Client& client, const render::AppModel& model) {
+  const auto wanted = render::namespace_offloading(model);
+  if (wanted.is_null()) return {};
+  const auto type = optional_type(client, wanted.value("apiVersion", ""), wanted.value("kind", ""));
   if (!type) return {};
-  const auto offloading = client.get_if_exists(*type, engine::namespace_of(app), "offloading");
+  const auto name = engine::name_of(wanted);
+  const auto offloading = client.get_if_exists(*type, model.namespace_name(), name);
   if (!offloading) return {};
-  if (!controlled_by(*offloading, engine::uid_of(app)))
-    return {taken("NamespaceOffloading", "offloading")};
   const auto spec = offloading->value("spec", json::object());
   const auto s = offloading->value("status", json::object());
-  return {"NamespaceOffloading offloading (" + str(spec, "podOffloadingStrategy", "?") + ", " +
+  const bool ours = controlled_by(*offloading, engine::uid_of(model.app));
+  return {"NamespaceOffloading " + name + " (" + str(spec, "podOffloadingStrategy", "?") + ", " +
           str(spec, "namespaceMappingStrategy", "?") + "; phase " +
-          str(s, "offloadingPhase", "unknown") + ")"};
+          str(s, "offloadingPhase", "unknown") + (ours ? "" : "; held by another owner") + ")"};
 }
 
 // "ports 8080,8443", or "all ports" when the link names none.
@@ -320,7 +308,7 @@ void print_application(client::Client& client, const json& app) {
             << " components ready; generation " << app["metadata"].value("generation", 0)
             << ", observed " << status.value("observedGeneration", 0) << ")\n";
   const auto components = status.value("components", json::array());
-  const auto specs = component_specs(client, app);
+  const auto model = model_of(client, app);
   std::cout << "Components:\n";
   for (std::size_t i = 0; i < components.size(); ++i) {
     const auto& c = components[i];
@@ -330,9 +318,9 @@ void print_application(client::Client& client, const json& app) {
                        str(c, "source", "Inline") + ")";
     if (c.contains("message")) line += "  " + str(c, "message");
     print_branch("", last, line);
-    const auto spec = specs.find(str(c, "name"));
-    const auto children =
-        component_children(client, app, c, spec == specs.end() ? json() : spec->second);
+    const auto* component = model.find(str(c, "name"));
+    const auto children = component == nullptr ? std::vector<std::string>{}
+                                               : component_children(client, model, *component);
     for (std::size_t j = 0; j < children.size(); ++j)
       print_branch(last ? "   " : "│  ", j + 1 == children.size(), children[j]);
   }
@@ -345,8 +333,8 @@ void print_application(client::Client& client, const json& app) {
   }
   print_section("Communications", comm_lines);
   print_section("Links", link_lines(client, app));
-  print_section("Monitoring", monitoring_lines(client, app, specs));
-  print_section("Offloading", offloading_lines(client, app));
+  print_section("Monitoring", monitoring_lines(client, model));
+  print_section("Offloading", offloading_lines(client, model));
   print_conditions(status);
   print_events(client, app);
 }

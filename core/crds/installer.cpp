@@ -86,17 +86,26 @@ std::vector<json> install(client::Client& client, const InstallOptions& options,
 // Without its definition no controller can finish an object's cleanup, and a finalizer left
 // on it would hold the CRD's deletion forever: drop ours, saying what may stay behind.
 void release_finalizers(client::Client& client, const Progress& progress) {
-  for (const auto& crd : definitions()) {
-    const auto served = served_type(crd);
-    const auto list = client.list(served, "");
-    for (auto object : list["items"]) {
-      if (!engine::has_finalizer(object, names::kLinkFinalizer)) continue;
-      engine::remove_finalizer(client, served, object, names::kLinkFinalizer);
-      progress("Warning: " + served.kind + " " + engine::key_of(object) +
-               " was still waiting for the controller's cleanup; what it made in other "
-               "namespaces (label " +
-               names::kLinkLabel + "=" + engine::name_of(object) + ") may remain");
+  const auto& links = client::resources::kAppLink;
+  json list;
+  try {
+    list = client.list(links, "");
+  } catch (const ApiError& e) {
+    if (e.not_found()) return;  // not installed: nothing holds a finalizer of ours
+    throw;
+  }
+  for (const auto& object : list["items"]) {
+    if (!engine::has_finalizer(object, names::kLinkFinalizer)) continue;
+    try {
+      engine::remove_finalizer(client, links, object, names::kLinkFinalizer);
+    } catch (const ApiError& e) {
+      if (e.not_found()) continue;  // the controller finished first
+      throw;
     }
+    progress("Warning: AppLink " + engine::key_of(object) +
+             " was still waiting for the controller's cleanup; what it made in other namespaces "
+             "(label " +
+             std::string(names::kLinkLabel) + "=" + engine::name_of(object) + ") may remain");
   }
 }
 
@@ -118,7 +127,9 @@ void uninstall(client::Client& client, const UninstallOptions& options, const Pr
                   "); delete them first, or pass --force to delete them with their definitions");
     }
   }
-  if (options.force && !options.dry_run) release_finalizers(client, progress);
+  if (options.force && !options.dry_run &&
+      std::find(present.begin(), present.end(), "applinks.kubectl-app.io") != present.end())
+    release_finalizers(client, progress);
   for (const auto& name : present) {
     client.remove(type, "", name, {.dry_run = options.dry_run});
     progress("customresourcedefinition.apiextensions.k8s.io \"" + name + "\" deleted" +

@@ -1,5 +1,6 @@
 #include "core/engine/informer.h"
 
+#include <algorithm>
 #include <random>
 
 #include "core/engine/object.h"
@@ -37,6 +38,8 @@ Informer::Informer(client::Client& client, client::ResourceType type,
                    std::vector<std::string> namespaces)
     : client_(client), type_(std::move(type)), namespaces_(std::move(namespaces)) {
   if (!type_.namespaced) namespaces_.clear();
+  std::sort(namespaces_.begin(), namespaces_.end());
+  namespaces_.erase(std::unique(namespaces_.begin(), namespaces_.end()), namespaces_.end());
 }
 
 Informer::~Informer() { stop(); }
@@ -134,7 +137,7 @@ std::vector<json> Informer::by_index(const std::string& name, const std::string&
 
 void Informer::index_label(const std::string& label_key) {
   add_index(label_key, [label_key](const json& object) -> std::vector<std::string> {
-    const auto labels = object["metadata"].value("labels", json::object());
+    const auto labels = object.value("metadata", json::object()).value("labels", json::object());
     const auto it = labels.find(label_key);
     if (it == labels.end() || !it->is_string()) return {};
     return {it->get<std::string>()};
@@ -152,7 +155,13 @@ std::vector<json> Informer::labelled(const std::string& ns, const std::string& l
 std::vector<std::string> Informer::index_entries(const json& object) const {
   std::vector<std::string> entries;
   for (const auto& [name, index] : indexers_) {
-    for (const auto& value : index(object)) entries.push_back(name + "=" + value);
+    try {
+      for (const auto& value : index(object)) entries.push_back(name + "=" + value);
+    } catch (const std::exception& e) {
+      // A malformed object is filed under nothing rather than ending the informer.
+      log::info(2, "informer " + type_.qualified() + ": index " + name + " skips " +
+                       key_of(object) + ": " + e.what());
+    }
   }
   return entries;
 }
@@ -284,7 +293,8 @@ void Informer::run(const std::string& ns) {
       }
       log::error("informer " + type_.qualified() + ": " + e.what() + "; retrying in " +
                  std::to_string(backoff.count()) + "s");
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
+      // Error, and anything a handler or a malformed object throws: never end the process.
       if (stop_) break;
       log::error("informer " + type_.qualified() + ": " + e.what() + "; retrying in " +
                  std::to_string(backoff.count()) + "s");

@@ -1,6 +1,8 @@
 #include "core/render/applink.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 
 #include "core/engine/object.h"
 #include "core/names.h"
@@ -60,7 +62,16 @@ json alias_service(const json& link, const Spec& spec, const std::string& cluste
 }
 
 std::string link_policy_name(const Spec& spec) {
-  return "applink-" + spec.from.namespace_name + "-" + spec.name;
+  // "applink-<ns>-<name>" alone is ambiguous (team/a-x and team-a/x): a hash of the link's
+  // namespace and name tells them apart. FNV-1a, 32 bits: stable across builds and platforms.
+  std::uint32_t hash = 2166136261u;
+  for (const char c : spec.from.namespace_name + "/" + spec.name) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 16777619u;
+  }
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%08x", hash);
+  return "applink-" + spec.name + "-" + hex;
 }
 
 bool crosses_namespaces(const Spec& spec) {

@@ -4,6 +4,7 @@
 
 #include "core/client/resource.h"
 #include "core/names.h"
+#include "core/render/applink.h"
 #include "tests/support/cluster.h"
 #include "tests/support/controller.h"
 #include "tests/support/network_policy.h"
@@ -43,6 +44,11 @@ json link(const std::string& ns, const std::string& to_ns, json ports = {8080},
             {"alias", alias}}}};
 }
 
+// The name the controller gives the link's NetworkPolicy in the target namespace.
+std::string link_policy_name(const std::string& ns, const std::string& to_ns) {
+  return kapp::render::link_policy_name(kapp::controllers::applink::parse_spec(link(ns, to_ns)));
+}
+
 // Two teams' namespaces, the controllers watching both; links are deleted (and their
 // finalizers honoured) before the controllers stop, so no namespace is left terminating.
 struct TwoTeams {
@@ -71,7 +77,7 @@ struct TwoTeams {
            status.value("observedGeneration", 0LL) ==
                (*object)["metadata"].value("generation", -1LL);
   }
-  std::string policy_name() const { return "applink-" + a.name() + "-web-to-payments"; }
+  std::string policy_name() const { return link_policy_name(a.name(), b.name()); }
   bool has_policy() const { return exists(res::kNetworkPolicy, b.name(), policy_name()); }
   std::vector<json> policies() const {
     const auto list = admin().list(res::kNetworkPolicy, b.name());
@@ -232,7 +238,7 @@ TEST_CASE("a link deleted while no controller runs is cleaned up by the next con
   TestNamespace a, b;
   admin().create(res::kApplication, a.name(), shop(a.name()));
   admin().create(res::kApplication, b.name(), payments(b.name(), {a.name()}));
-  const auto policy = "applink-" + a.name() + "-web-to-payments";
+  const auto policy = link_policy_name(a.name(), b.name());
   {
     RunningControllers controllers(std::vector<std::string>{a.name(), b.name()}, kResync);
     admin().create(res::kAppLink, a.name(), link(a.name(), b.name()));
@@ -382,4 +388,28 @@ TEST_CASE("an application agreeing with a link's offloading of its namespace sha
       [&] { return offloading_reason(res::kApplication, t.b.name(), "payments") == "Applied"; }));
   const auto live = admin().get(kOffloadingType(), t.b.name(), "offloading");
   CHECK(live["metadata"]["labels"][kapp::names::kLinkLabel] == "web-to-payments");
+
+  // The link goes: the application that shares it takes it over, never un-offloaded between.
+  const auto uid = live["metadata"]["uid"];
+  admin().remove(res::kAppLink, t.a.name(), "web-to-payments");
+  REQUIRE(eventually([&] { return !exists(res::kAppLink, t.a.name(), "web-to-payments"); }));
+  const auto kept = admin().get(kOffloadingType(), t.b.name(), "offloading");
+  CHECK(kept["metadata"]["uid"] == uid);
+  CHECK(kept["metadata"]["ownerReferences"][0]["name"] == "payments");
+  CHECK_FALSE(kept["metadata"].value("labels", json::object()).contains(kapp::names::kLinkLabel));
+  CHECK(offloading_reason(res::kApplication, t.b.name(), "payments") == "Applied");
+}
+
+TEST_CASE("a link within one namespace owns its policy and needs no finalizer") {
+  TestNamespace ns;
+  RunningControllers controllers(ns.name(), kResync);
+  admin().create(res::kApplication, ns.name(), shop(ns.name()));
+  admin().create(res::kApplication, ns.name(), payments(ns.name(), {ns.name()}));
+  admin().create(res::kAppLink, ns.name(), link(ns.name(), ns.name()));
+  const auto policy = link_policy_name(ns.name(), ns.name());
+  REQUIRE(eventually([&] { return exists(res::kNetworkPolicy, ns.name(), policy); }));
+  const auto live = admin().get(res::kNetworkPolicy, ns.name(), policy);
+  CHECK(live["metadata"]["ownerReferences"][0]["kind"] == "AppLink");
+  CHECK_FALSE(
+      admin().get(res::kAppLink, ns.name(), "web-to-payments")["metadata"].contains("finalizers"));
 }

@@ -365,8 +365,15 @@ TEST_CASE("status shows only the objects the application controls") {
        {"metadata", {{"name", "web"}}},
        {"spec", {{"replicas", 3}, {"selector", {{"matchLabels", labels}}}, {"template", pod}}}});
   admin().create(res::kService, ns.name(), service("web", json::array({owner(app)})));
-  // A Service of someone else under the -external name (an owner reference to an object
-  // that does not exist would have the garbage collector delete it).
+  // The component is exposed, so it wants a -external Service, whose name someone else has
+  // (an owner reference to an object that does not exist would have the garbage collector
+  // delete it).
+  const json exposed = {{"name", "web"},
+                        {"image", "nginx:1.27"},
+                        {"ports", {{{"name", "http"}, {"port", 80}}}},
+                        {"expose", {{"type", "NodePort"}}}};
+  admin().merge_patch(res::kApplication, ns.name(), "shop",
+                      {{"spec", {{"components", json::array({exposed})}}}});
   admin().create(res::kService, ns.name(), service("web-external", json::array()));
 
   const auto result = kubectl_app({"status", "shop", "-n", ns.name()});

@@ -129,6 +129,15 @@ TEST_CASE("uninstall refuses while objects exist, and --force removes the defini
   install_crds();  // leave the cluster as the other tests expect it
 }
 
+TEST_CASE("uninstall --force twice succeeds: there is nothing left the second time") {
+  install_crds();
+  REQUIRE(kubectl_app({"uninstall", "--force"}).exit_code == 0);
+  const auto again = kubectl_app({"uninstall", "--force"});
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.empty());
+  install_crds();  // leave the cluster as the other tests expect it
+}
+
 TEST_CASE("install --dry-run=server validates without persisting") {
   const auto result = kubectl_app({"uninstall", "--force"});
   REQUIRE(result.exit_code == 0);

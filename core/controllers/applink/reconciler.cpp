@@ -26,7 +26,8 @@ std::string join(const std::vector<int>& ports) {
 
 // Whether a NetworkPolicy is this link's: its labels name the link (no owner reference can).
 bool is_link_object(const json& live, const Spec& spec) {
-  const auto labels = live["metadata"].value("labels", json::object());
+  if (engine::controller_of(live).is_object()) return false;  // someone's, by owner reference
+  const auto labels = live.value("metadata", json::object()).value("labels", json::object());
   return labels.value(names::kLinkLabel, "") == spec.name &&
          labels.value(names::kLinkNamespaceLabel, "") == spec.from.namespace_name;
 }
@@ -98,6 +99,12 @@ LinkState Reconciler::sync(const json& link, const Spec& spec, engine::DesiredOb
   }
   json policy_ports;
   if (auto state = check_target(spec, policy_ports); !state.ready()) return state;
+  if (spec.alias.size() > 63) {  // a DNS-1035 label: only a defaulted alias can be this long
+    return {"InvalidAlias",
+            "the alias " + spec.alias +
+                " is longer than the 63 characters of a "
+                "Service name; set a shorter spec.alias (kubectl app link --alias)"};
+  }
   const auto alias = render::alias_service(link, spec, cluster_domain_);
   desired.want(alias);
   if (!engine::apply_owned(client_, services_, alias, engine::uid_of(link))) {
@@ -126,7 +133,8 @@ LinkState Reconciler::check_target(const Spec& spec, json& policy_ports) const {
   }
   std::vector<json> joined;
   for (const auto& c : components_.list(spec.to.namespace_name))
-    if (c["spec"].value("application", "") == spec.to.application) joined.push_back(c);
+    if (c.value("spec", json::object()).value("application", "") == spec.to.application)
+      joined.push_back(c);
   const auto model = render::make_model(*app, joined);
   const auto* component = model.find(spec.to.component);
   if (component == nullptr) {
@@ -183,16 +191,46 @@ OffloadingState Reconciler::offload(const Spec& spec) {
   return state;
 }
 
+bool Reconciler::offloaded(const Endpoint& end) const {
+  const auto app = apps_.get(end.namespace_name, end.application);
+  return app && app->value("spec", json::object()).contains("offloading");
+}
+
+json Reconciler::offloading_heir(const Spec& spec, const std::string& ns) const {
+  // An Application of the namespace that asks for offloading, first: its own controller
+  // reference, and none of the link's labels.
+  for (const auto& app : apps_.list(ns)) {
+    if (!app.value("spec", json::object()).contains("offloading")) continue;
+    return {{"metadata",
+             {{"labels", {{names::kLinkLabel, nullptr}, {names::kLinkNamespaceLabel, nullptr}}},
+              {"ownerReferences", json::array({engine::controller_reference(app)})}}}};
+  }
+  // Else another link that reaches this namespace from an offloaded application.
+  for (const auto& other : links_.list()) {
+    const auto o = parse_spec(other);
+    if (o.name == spec.name && o.from.namespace_name == spec.from.namespace_name) continue;
+    const bool needs = (o.to.namespace_name == ns && offloaded(o.from)) ||
+                       (o.from.namespace_name == ns && offloaded(o.to));
+    if (needs && o.from.namespace_name != o.to.namespace_name) {
+      return {
+          {"metadata",
+           {{"labels",
+             {{names::kLinkLabel, o.name}, {names::kLinkNamespaceLabel, o.from.namespace_name}}}}}};
+    }
+  }
+  return nullptr;
+}
+
 void Reconciler::drop_offloading(const Spec& spec) {
   const auto ours = [&spec](const json& live) { return is_link_object(live, spec); };
   for (const auto* ns : {&spec.from.namespace_name, &spec.to.namespace_name})
-    common::remove_offloading(client_, *ns, ours);
+    common::release_offloading(client_, *ns, ours, offloading_heir(spec, *ns));
 }
 
 void Reconciler::finalize(const json& link, const Spec& spec) {
   if (!engine::has_finalizer(link, names::kLinkFinalizer)) return;
-  if (!engine::find_condition(link.value("status", json::object()), "OffloadingReady").empty())
-    drop_offloading(spec);
+  // Also when the status never said so: it may have failed to be written after the create.
+  if (render::crosses_namespaces(spec)) drop_offloading(spec);
   // The alias would go with the link (garbage collection), but only after a while: now.
   engine::prune_owned(client_, {&services_, &policies_}, engine::uid_of(link), {});
   // The cache may lag behind a policy created just now: ask the server before letting go.

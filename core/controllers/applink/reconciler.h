@@ -36,6 +36,9 @@ class Reconciler {
   // The other namespace offloaded like the offloaded end's, when one end is (Liqo).
   OffloadingState offload(const Spec& spec);
   void drop_offloading(const Spec& spec);
+  // Who takes over the link's NamespaceOffloading of `ns` when it lets go (null: nobody).
+  json offloading_heir(const Spec& spec, const std::string& ns) const;
+  bool offloaded(const Endpoint& end) const;
   void finalize(const json& link, const Spec& spec);
   void report(const json& link, const Spec& spec, const LinkState& state,
               const OffloadingState& offloading);

@@ -16,12 +16,15 @@ using nlohmann::json;
 // Pending: TargetNotFound, SourceNotFound, NotAllowedByTarget, PortNotServed,
 //          NamespaceNotWatched;
 // Failed:  AliasTaken (a Service the link does not own has its alias; never overwritten),
-//          PolicyTaken (likewise, the NetworkPolicy's name in the target namespace).
+//          PolicyTaken (likewise, the NetworkPolicy's name in the target namespace),
+//          InvalidAlias (longer than a Service name may be: set spec.alias).
 struct LinkState {
   std::string reason = "Linked";
   std::string message;
   bool ready() const { return reason == "Linked"; }
-  bool failed() const { return reason == "AliasTaken" || reason == "PolicyTaken"; }
+  bool failed() const {
+    return reason == "AliasTaken" || reason == "PolicyTaken" || reason == "InvalidAlias";
+  }
 };
 
 // What the status says about offloading: set when either side's namespace is offloaded.

@@ -18,7 +18,7 @@ std::string owner_of(const json& live) {
   if (owner.is_object())
     return owner.value("kind", "") + " " + engine::namespace_of(live) + "/" +
            owner.value("name", "");
-  const auto labels = live["metadata"].value("labels", json::object());
+  const auto labels = live.value("metadata", json::object()).value("labels", json::object());
   if (labels.contains(names::kLinkLabel))
     return "AppLink " + labels.value(names::kLinkNamespaceLabel, "") + "/" +
            labels.value(names::kLinkLabel, "");
@@ -80,13 +80,19 @@ OffloadingOutcome ensure_offloading(client::Client& client, const json& desired,
   return outcome;
 }
 
-void remove_offloading(client::Client& client, const std::string& ns,
-                       const std::function<bool(const json&)>& is_ours) {
+void release_offloading(client::Client& client, const std::string& ns,
+                        const std::function<bool(const json&)>& is_ours, const json& heir) {
   const auto type = offloading_type(client);
   if (!type) return;
   const auto live = client.get_if_exists(*type, ns, kName);
-  if (live && is_ours(*live))
+  if (!live || !is_ours(*live)) return;
+  if (heir.is_null()) {
     client.remove(*type, ns, kName, {.precondition_uid = engine::uid_of(*live)});
+    return;
+  }
+  auto patch = heir;
+  patch["metadata"]["resourceVersion"] = engine::resource_version_of(*live);
+  client.merge_patch(*type, ns, kName, patch);
 }
 
 }  // namespace kapp::controllers::common

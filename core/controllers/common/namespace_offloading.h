@@ -34,8 +34,10 @@ bool offloading_satisfies(const json& live, const json& desired);
 OffloadingOutcome ensure_offloading(client::Client& client, const json& desired,
                                     const std::function<bool(const json&)>& is_ours);
 
-// Deletes the namespace's NamespaceOffloading if `is_ours` says it is the requester's.
-void remove_offloading(client::Client& client, const std::string& ns,
-                       const std::function<bool(const json&)>& is_ours);
+// Lets go of the namespace's NamespaceOffloading if `is_ours` says it is the requester's: hands
+// it to the next asker when there is one (`heir`: a merge patch of metadata naming the new
+// owner, so the namespace is never un-offloaded in between), else deletes it. Throws ApiError.
+void release_offloading(client::Client& client, const std::string& ns,
+                        const std::function<bool(const json&)>& is_ours, const json& heir);
 
 }  // namespace kapp::controllers::common
