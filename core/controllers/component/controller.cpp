@@ -1,5 +1,6 @@
 #include "core/controllers/component/controller.h"
 
+#include "core/controllers/component/status.h"
 #include "core/engine/object.h"
 #include "core/engine/owned.h"
 #include "core/engine/status.h"
@@ -12,43 +13,6 @@ using engine::Result;
 using nlohmann::json;
 namespace res = client::resources;
 
-// The Component's status, from its Application's view of it.
-json desired_status(const json& component, const std::optional<json>& app) {
-  const auto generation = engine::generation_of(component);
-  const auto app_name = component["spec"].value("application", "");
-  const auto ns = engine::namespace_of(component);
-  if (!app) {
-    const auto message = "Application " + ns + "/" + app_name + " not found; create it first";
-    return {{"phase", "Failed"},
-            {"observedGeneration", generation},
-            {"conditions", json::array({engine::condition("Ready", false, "ApplicationNotFound",
-                                                          message, generation)})}};
-  }
-  json entry;
-  for (const auto& c : app->value("status", json::object()).value("components", json::array())) {
-    if (c.value("name", "") == engine::name_of(component)) entry = c;
-  }
-  if (entry.is_null()) {
-    return {{"phase", "Pending"},
-            {"observedGeneration", generation},
-            {"conditions",
-             json::array({engine::condition(
-                 "Ready", false, "Reconciling",
-                 "waiting for application " + app_name + " to reconcile it", generation)})}};
-  }
-  const auto phase = entry.value("phase", "Pending");
-  const int replicas = entry.value("replicas", 0), ready = entry.value("readyReplicas", 0);
-  const auto message = entry.value("message", phase == "Running" ? "available" : phase);
-  return {{"phase", phase},
-          {"observedGeneration", generation},
-          {"replicas", replicas},
-          {"readyReplicas", ready},
-          {"ready", std::to_string(ready) + "/" + std::to_string(replicas)},
-          {"conditions", json::array({engine::condition("Ready", phase == "Running",
-                                                        phase == "Running" ? "Available" : phase,
-                                                        message, generation)})}};
-}
-
 }  // namespace
 
 void setup(engine::Manager& manager) {
@@ -60,7 +24,7 @@ void setup(engine::Manager& manager) {
     const auto component = components.get(r.namespace_name, r.name);
     if (!component) return Result::done();
     const auto app = apps.get(r.namespace_name, (*component)["spec"].value("application", ""));
-    const auto status = desired_status(*component, app);
+    const auto status = component_status(*component, app);
     if (engine::write_status(client, res::kComponent, *component, status) && !app)
       events.record(*component, "Warning", "ApplicationNotFound",
                     status["conditions"][0].value("message", ""));
