@@ -2,7 +2,7 @@
 
 #include "core/controllers/application/controller.h"
 #include "core/controllers/applink/controller.h"
-#include "core/controllers/coinflip/setup.h"
+#include "core/controllers/coinflip/controller.h"
 #include "core/controllers/component/controller.h"
 
 namespace kapp::controllers {

@@ -7,6 +7,9 @@
 
 namespace kapp::controllers::application {
 
+// Registers the reconciler (reconciler.h) and its watches on `manager` (before Manager::run):
+// the Applications, their Components, the objects they own, and the claims and pods labelled
+// with their name.
 void setup(engine::Manager& manager);
 
 }  // namespace kapp::controllers::application

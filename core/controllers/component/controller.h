@@ -7,6 +7,8 @@
 
 namespace kapp::controllers::component {
 
+// Registers the reconciler (reconciler.h) and its watches on `manager` (before Manager::run):
+// the Components, and the Applications they name.
 void setup(engine::Manager& manager);
 
 }  // namespace kapp::controllers::component

@@ -1,4 +1,4 @@
-#include "core/controllers/coinflip/setup.h"
+#include "core/controllers/coinflip/controller.h"
 
 #include "core/client/resource.h"
 #include "core/controllers/coinflip/reconciler.h"

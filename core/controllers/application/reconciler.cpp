@@ -1,0 +1,250 @@
+#include "core/controllers/application/reconciler.h"
+
+#include <algorithm>
+
+#include "core/controllers/common/namespace_offloading.h"
+#include "core/engine/applied.h"
+#include "core/engine/object.h"
+#include "core/engine/status.h"
+#include "core/errors.h"
+#include "core/names.h"
+
+namespace kapp::controllers::application {
+namespace {
+
+using client::ResourceType;
+using engine::Request;
+using engine::Result;
+namespace res = client::resources;
+
+using names::kApplicationLabel;
+using names::kFieldManager;
+
+std::set<std::string> name_conflicts(const render::AppModel& model) {
+  std::set<std::string> seen, conflicts;
+  for (const auto& c : model.components) {
+    if (!seen.insert(c.name).second) conflicts.insert(c.name);
+  }
+  return conflicts;
+}
+
+// A retained claim has no owner reference; its labels say which component it serves.
+bool owned_by_labels(const json& live, const json& desired) {
+  const auto a = live["metadata"].value("labels", json::object());
+  const auto b = desired["metadata"].value("labels", json::object());
+  return a.value(kApplicationLabel, "") == b.value(kApplicationLabel, "-") &&
+         a.value(names::kComponentLabel, "") == b.value(names::kComponentLabel, "-");
+}
+
+// Monitors are not cached (their CRD is optional), so listing them costs a request: skip it
+// unless this pass wants one or the last status says some were applied.
+bool may_have_monitors(const json& app, const engine::DesiredObjects& desired) {
+  if (desired.wants_kind("ServiceMonitor")) return true;
+  const auto metrics = engine::find_condition(app.value("status", json::object()), "MetricsReady");
+  if (metrics.empty()) return true;  // no status yet: look
+  return metrics.value("reason", "") != "NotRequested";
+}
+
+}  // namespace
+
+Reconciler::Reconciler(engine::Manager& manager)
+    : manager_(manager),
+      client_(manager.client()),
+      apps_(manager.informer(res::kApplication)),
+      components_(manager.informer(res::kComponent)),
+      pods_(manager.informer(res::kPod)) {
+  pods_.index_label(kApplicationLabel);  // every pass looks up each component's pods
+  for (const auto* type : {&res::kDeployment, &res::kStatefulSet, &res::kService,
+                           &res::kNetworkPolicy, &res::kPersistentVolumeClaim}) {
+    owned_.push_back(&manager.informer(*type));
+  }
+}
+
+Result Reconciler::reconcile(const Request& request) {
+  const auto app = apps_.get(request.namespace_name, request.name);
+  if (!app || app->at("metadata").contains("deletionTimestamp"))
+    return Result::done();  // GC does the rest
+  Pass pass{*app, {}, {}};
+  const auto model = render::make_model(*app, joined_components(*app));
+  AppObservation observation{app->at("metadata").value("generation", 0LL), {}, {}, {}, {}};
+  const auto conflicts = name_conflicts(model);
+  for (const auto& c : model.components)
+    observation.components.push_back(reconcile_component(model, c, conflicts, pass));
+  add_missing_refs(*app, model, observation);
+  observation.metrics = reconcile_metrics(model, pass);
+  observation.offloading = reconcile_offloading(model, pass);
+  observation.communications_error = pass.communications_error;
+  prune(*app, pass.desired);
+  write_status(*app, observation);
+  return Result::after(manager_.options().resync_period);
+}
+
+std::vector<json> Reconciler::joined_components(const json& app) const {
+  std::vector<json> joined;
+  for (const auto& c : components_.list(engine::namespace_of(app))) {
+    if (c["spec"].value("application", "") == engine::name_of(app)) joined.push_back(c);
+  }
+  return joined;
+}
+
+engine::Informer* Reconciler::informer_for(const std::string& kind) const {
+  for (auto* informer : owned_) {
+    if (informer->type().kind == kind) return informer;
+  }
+  return nullptr;
+}
+
+std::string Reconciler::ensure(const json& desired, const std::string& app_uid, Pass& pass) {
+  const auto kind = desired.value("kind", "");
+  pass.desired.want(desired);
+  const auto adopt = [&](const json& live) {
+    return kind == "PersistentVolumeClaim" && !engine::controller_of(live).is_object() &&
+           owned_by_labels(live, desired);
+  };
+  if (engine::apply_owned(client_, *informer_for(kind), desired, app_uid, adopt)) return "";
+  return kind + " " + engine::key_of(desired) + " already exists and is not owned by application " +
+         engine::name_of(pass.app) + "; rename the component or delete that object";
+}
+
+ComponentObservation Reconciler::reconcile_component(const render::AppModel& model,
+                                                     const render::Component& c,
+                                                     const std::set<std::string>& conflicts,
+                                                     Pass& pass) {
+  const auto kind = c.spec.value("workload", "Deployment");
+  ComponentObservation o{c.name, c.source, kind, c.spec.value("replicas", 1), nullptr, {}, {}, {}};
+  if (conflicts.count(c.name)) {
+    o.failure =
+        "the name " + c.name + " is used by an inline component and a Component object; rename one";
+    return o;
+  }
+  const auto uid = engine::uid_of(model.app);
+  std::vector<json> objects = render::volume_claims(model, c);
+  objects.push_back(render::service(model, c));
+  if (auto external = render::external_service(model, c); !external.is_null())
+    objects.push_back(external);
+  objects.push_back(render::workload(model, c));
+  for (const auto& object : objects) {
+    if (o.failure.empty()) o.failure = ensure(object, uid, pass);
+  }
+  if (o.failure.empty()) {
+    try {
+      if (auto problem = ensure(render::network_policy(model, c), uid, pass); !problem.empty())
+        o.failure = problem;
+    } catch (const ApiError& e) {
+      pass.communications_error = e.what();
+    }
+  }
+  if (o.failure.empty()) {
+    o.workload = informer_for(kind)->get(model.namespace_name(), c.name).value_or(json());
+    for (const auto& pod :
+         pods_.labelled(model.namespace_name(), kApplicationLabel, model.name())) {
+      if (pod["metadata"]["labels"].value(names::kComponentLabel, "") == c.name)
+        o.pods.push_back(pod);
+    }
+  }
+  return o;
+}
+
+void Reconciler::add_missing_refs(const json& app, const render::AppModel& model,
+                                  AppObservation& observation) const {
+  for (const auto& ref : app["spec"].value("componentRefs", json::array())) {
+    const auto name = ref.get<std::string>();
+    if (model.find(name) != nullptr) continue;
+    ComponentObservation o{name, "Component", "Deployment", 0, nullptr, {}, {}, {}};
+    o.pending = "Component " + engine::namespace_of(app) + "/" + name + " not found";
+    observation.components.push_back(o);
+  }
+}
+
+bool Reconciler::ensure_optional(const json& desired, const std::string& field_manager, bool force,
+                                 IntegrationState& state) {
+  ResourceType type;
+  try {
+    type = client_.resource_for(desired.value("apiVersion", ""), desired.value("kind", ""));
+  } catch (const ApiError&) {
+    throw;
+  } catch (const Error&) {
+    state.installed = false;
+    return false;
+  }
+  try {
+    const auto live =
+        client_.get_if_exists(type, engine::namespace_of(desired), engine::name_of(desired));
+    if (!live || !engine::already_applied(desired, *live)) {
+      client_.apply(type, desired, {.field_manager = field_manager, .force = force});
+    }
+  } catch (const ApiError& e) {
+    state.error = e.what();
+  }
+  return true;
+}
+
+IntegrationState Reconciler::reconcile_metrics(const render::AppModel& model, Pass& pass) {
+  IntegrationState state;
+  for (const auto& c : model.components) {
+    const auto monitor = render::service_monitor(model, c);
+    if (monitor.is_null()) continue;
+    state.wanted = true;
+    pass.desired.want(monitor);
+    if (!ensure_optional(monitor, kFieldManager, true, state)) return state;
+  }
+  // The namespace's Prometheus is shared: each application applies it as its own manager.
+  const auto manager = std::string(kFieldManager) + "/" + model.name();
+  for (const auto& object : render::prometheus_stack(model)) {
+    state.wanted = true;
+    if (!ensure_optional(object, manager, false, state)) return state;
+  }
+  return state;
+}
+
+IntegrationState Reconciler::reconcile_offloading(const render::AppModel& model, Pass&) {
+  IntegrationState state;
+  const auto offloading = render::namespace_offloading(model);
+  if (offloading.is_null()) return state;
+  state.wanted = true;
+  const auto uid = engine::uid_of(model.app);
+  const auto outcome = common::ensure_offloading(
+      client_, offloading, [&uid](const json& live) { return engine::controlled_by(live, uid); });
+  state.installed = outcome.installed;
+  state.conflict = outcome.conflict;
+  state.error = outcome.error;
+  return state;
+}
+
+void Reconciler::prune(const json& app, const engine::DesiredObjects& desired) {
+  engine::prune_owned(client_, owned_, engine::uid_of(app), desired);
+  if (may_have_monitors(app, desired)) prune_monitors(app, desired);
+}
+
+void Reconciler::prune_monitors(const json& app, const engine::DesiredObjects& desired) {
+  ResourceType type;
+  try {
+    type = client_.resource_for("monitoring.coreos.com/v1", "ServiceMonitor");
+  } catch (const ApiError&) {
+    throw;
+  } catch (const Error&) {
+    return;  // not installed: nothing of ours can exist
+  }
+  const auto monitors =
+      client_.list(type, engine::namespace_of(app),
+                   {.label_selector = std::string(kApplicationLabel) + "=" + engine::name_of(app)});
+  for (const auto& m : monitors["items"]) {
+    if (engine::controlled_by(m, engine::uid_of(app)) && !desired.wants("ServiceMonitor", m)) {
+      client_.remove(type, engine::namespace_of(m), engine::name_of(m));
+    }
+  }
+}
+
+void Reconciler::write_status(const json& app, const AppObservation& observation) {
+  const auto status = application_status(observation);
+  if (!engine::write_status(client_, res::kApplication, app, status)) return;
+  const auto previous = app.value("status", json::object()).value("phase", "");
+  if (previous != status["phase"]) {
+    const bool failed = status["phase"] == "Failed";
+    manager_.events().record(app, failed ? "Warning" : "Normal",
+                             "Phase" + status["phase"].get<std::string>(),
+                             status["conditions"][0].value("message", ""));
+  }
+}
+
+}  // namespace kapp::controllers::application
