@@ -58,19 +58,6 @@ std::string taken(const std::string& kind, const std::string& name) {
   return kind + " " + name + " (name taken by an object this application does not control)";
 }
 
-// The type of an optional integration's kind, or nullopt when its CRD is not installed.
-std::optional<client::ResourceType> optional_type(client::Client& client,
-                                                  const std::string& api_version,
-                                                  const std::string& kind) {
-  try {
-    return client.resource_for(api_version, kind);
-  } catch (const ApiError&) {
-    throw;
-  } catch (const Error&) {
-    return std::nullopt;
-  }
-}
-
 // What one live object of a component says about itself, after "Kind name".
 std::string detail(const std::string& kind, const json& live) {
   const auto spec = live.value("spec", json::object());
@@ -103,7 +90,7 @@ std::vector<std::string> component_children(client::Client& client, const render
   const auto uid = engine::uid_of(model.app);
   for (const auto& object : wanted) {
     const auto kind = object.value("kind", "");
-    const auto type = optional_type(client, object.value("apiVersion", ""), kind);
+    const auto type = client.served(object.value("apiVersion", ""), kind);
     if (!type) continue;  // an optional integration that is not installed
     const auto name = engine::name_of(object);
     const auto live = client.get_if_exists(*type, model.namespace_name(), name);
@@ -199,7 +186,7 @@ std::vector<std::string> monitoring_lines(client::Client& client, const render::
   const auto stack = render::prometheus_stack(model);
   if (stack.empty()) return {};
   const auto& wanted = stack.back();
-  const auto type = optional_type(client, wanted.value("apiVersion", ""), wanted.value("kind", ""));
+  const auto type = client.served(wanted.value("apiVersion", ""), wanted.value("kind", ""));
   if (!type) return {};
   const auto name = engine::name_of(wanted);
   const auto prometheus = client.get_if_exists(*type, model.namespace_name(), name);
@@ -214,7 +201,7 @@ std::vector<std::string> monitoring_lines(client::Client& client, const render::
 std::vector<std::string> offloading_lines(client::Client& client, const render::AppModel& model) {
   const auto wanted = render::namespace_offloading(model);
   if (wanted.is_null()) return {};
-  const auto type = optional_type(client, wanted.value("apiVersion", ""), wanted.value("kind", ""));
+  const auto type = client.served(wanted.value("apiVersion", ""), wanted.value("kind", ""));
   if (!type) return {};
   const auto name = engine::name_of(wanted);
   const auto offloading = client.get_if_exists(*type, model.namespace_name(), name);

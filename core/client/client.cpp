@@ -396,6 +396,17 @@ ResourceType Client::resource_for(const std::string& api_version, const std::str
               "; check the apiVersion, or install the CRD (kubectl app install for ours)");
 }
 
+std::optional<ResourceType> Client::served(const std::string& api_version,
+                                           const std::string& kind) {
+  try {
+    return resource_for(api_version, kind);
+  } catch (const ApiError&) {
+    throw;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 void Client::forget_discovery() {
   std::lock_guard lock(discovery_mutex_);
   discovery_.clear();

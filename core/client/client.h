@@ -14,6 +14,7 @@
 #include "core/client/config.h"
 #include "core/client/resource.h"
 #include "core/client/transport.h"
+#include "core/names.h"
 
 namespace kapp::client {
 
@@ -26,7 +27,7 @@ struct ListOptions {
 };
 
 struct WriteOptions {
-  std::string field_manager = "kubectl-app";
+  std::string field_manager = names::kFieldManager;
   bool dry_run = false;  // server-side dry run
   bool force = false;    // apply only: take over conflicting fields (only for objects we own)
 };
@@ -90,6 +91,9 @@ class Client {
   // The REST type for an apiVersion and kind, from the server's discovery (cached).
   // Throws Error when the server does not serve the kind.
   ResourceType resource_for(const std::string& api_version, const std::string& kind);
+  // The same, or nullopt when the kind is not served (an optional integration's CRD, such as
+  // the Prometheus Operator's or Liqo's, not installed). Throws ApiError when discovery fails.
+  std::optional<ResourceType> served(const std::string& api_version, const std::string& kind);
   void forget_discovery();
 
   // GET on any path (/version, discovery); throws ApiError on failure.

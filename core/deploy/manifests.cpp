@@ -4,6 +4,7 @@
 
 #include "core/deploy/objects.h"
 #include "core/errors.h"
+#include "core/names.h"
 
 namespace kapp::deploy {
 
@@ -66,13 +67,13 @@ std::vector<json> render_manifests(const DeployOptions& options) {
 }
 
 json common_labels() {
-  return {{kManagedByLabel, kManager}, {"app.kubernetes.io/part-of", "kubectl-app"}};
+  return {{kManagedByLabel, names::kManagedBy}, {"app.kubernetes.io/part-of", "kubectl-app"}};
 }
 
 bool managed_by_us(const json& object) {
   const auto& metadata = object.value("metadata", json::object());
   const auto labels = metadata.value("labels", json::object());
-  return labels.value(kManagedByLabel, "") == kManager;
+  return labels.value(kManagedByLabel, "") == names::kManagedBy;
 }
 
 }  // namespace kapp::deploy

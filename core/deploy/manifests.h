@@ -16,7 +16,6 @@ inline constexpr const char* kControllerName = "kubectl-app-controller";
 inline constexpr const char* kMetricsServiceName = "kubectl-app-controller-metrics";
 inline constexpr const char* kLeaderElectionName = "kubectl-app-leader-election";
 inline constexpr const char* kManagedByLabel = "app.kubernetes.io/managed-by";
-inline constexpr const char* kManager = "kubectl-app";
 
 struct DeployOptions {
   std::string namespace_name = kDefaultNamespace;

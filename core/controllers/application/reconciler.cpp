@@ -158,20 +158,16 @@ void Reconciler::add_missing_refs(const json& app, const render::AppModel& model
 
 bool Reconciler::ensure_optional(const json& desired, const std::string& field_manager, bool force,
                                  IntegrationState& state) {
-  ResourceType type;
-  try {
-    type = client_.resource_for(desired.value("apiVersion", ""), desired.value("kind", ""));
-  } catch (const ApiError&) {
-    throw;
-  } catch (const Error&) {
+  const auto type = client_.served(desired.value("apiVersion", ""), desired.value("kind", ""));
+  if (!type) {
     state.installed = false;
     return false;
   }
   try {
     const auto live =
-        client_.get_if_exists(type, engine::namespace_of(desired), engine::name_of(desired));
+        client_.get_if_exists(*type, engine::namespace_of(desired), engine::name_of(desired));
     if (!live || !engine::already_applied(desired, *live)) {
-      client_.apply(type, desired, {.field_manager = field_manager, .force = force});
+      client_.apply(*type, desired, {.field_manager = field_manager, .force = force});
     }
   } catch (const ApiError& e) {
     state.error = e.what();
@@ -217,20 +213,14 @@ void Reconciler::prune(const json& app, const engine::DesiredObjects& desired) {
 }
 
 void Reconciler::prune_monitors(const json& app, const engine::DesiredObjects& desired) {
-  ResourceType type;
-  try {
-    type = client_.resource_for("monitoring.coreos.com/v1", "ServiceMonitor");
-  } catch (const ApiError&) {
-    throw;
-  } catch (const Error&) {
-    return;  // not installed: nothing of ours can exist
-  }
+  const auto type = client_.served("monitoring.coreos.com/v1", "ServiceMonitor");
+  if (!type) return;  // not installed: nothing of ours can exist
   const auto monitors =
-      client_.list(type, engine::namespace_of(app),
+      client_.list(*type, engine::namespace_of(app),
                    {.label_selector = std::string(kApplicationLabel) + "=" + engine::name_of(app)});
   for (const auto& m : monitors["items"]) {
     if (engine::controlled_by(m, engine::uid_of(app)) && !desired.wants("ServiceMonitor", m)) {
-      client_.remove(type, engine::namespace_of(m), engine::name_of(m));
+      client_.remove(*type, engine::namespace_of(m), engine::name_of(m));
     }
   }
 }

@@ -1,6 +1,7 @@
 #include "core/controllers/coinflip/status_store.h"
 
 #include "core/engine/object.h"
+#include "core/names.h"
 
 namespace kapp::controllers::coinflip {
 
@@ -27,12 +28,13 @@ json StatusStore::write_status(const json& object, const json& status) {
   auto body = object;
   body["status"] = status;
   const auto ns = engine::namespace_of(object), name = engine::name_of(object);
-  auto stored = client_.request({.method = "PUT",
-                                 .path = kCoinFlip.path(ns, name) + "/status" +
-                                         client::query_string({{"fieldManager", "kubectl-app"}}),
-                                 .body = body.dump(),
-                                 .content_type = "application/json"},
-                                false);
+  auto stored =
+      client_.request({.method = "PUT",
+                       .path = kCoinFlip.path(ns, name) + "/status" +
+                               client::query_string({{"fieldManager", names::kFieldManager}}),
+                       .body = body.dump(),
+                       .content_type = "application/json"},
+                      false);
   std::lock_guard lock(mutex_);
   auto& written = written_[engine::make_key(ns, name)];
   written.outdated.insert(engine::resource_version_of(object));

@@ -25,17 +25,6 @@ std::string owner_of(const json& live) {
   return "another manager (not kubectl-app)";
 }
 
-// The type, or nullopt when Liqo's CRD is not served.
-std::optional<client::ResourceType> offloading_type(client::Client& client) {
-  try {
-    return client.resource_for(kApiVersion, kKind);
-  } catch (const ApiError&) {
-    throw;
-  } catch (const Error&) {
-    return std::nullopt;
-  }
-}
-
 }  // namespace
 
 bool offloading_satisfies(const json& live, const json& desired) {
@@ -46,7 +35,7 @@ bool offloading_satisfies(const json& live, const json& desired) {
 OffloadingOutcome ensure_offloading(client::Client& client, const json& desired,
                                     const std::function<bool(const json&)>& is_ours) {
   OffloadingOutcome outcome;
-  const auto type = offloading_type(client);
+  const auto type = client.served(kApiVersion, kKind);
   if (!type) {
     outcome.installed = false;
     return outcome;
@@ -82,7 +71,7 @@ OffloadingOutcome ensure_offloading(client::Client& client, const json& desired,
 
 void release_offloading(client::Client& client, const std::string& ns,
                         const std::function<bool(const json&)>& is_ours, const json& heir) {
-  const auto type = offloading_type(client);
+  const auto type = client.served(kApiVersion, kKind);
   if (!type) return;
   const auto live = client.get_if_exists(*type, ns, kName);
   if (!live || !is_ours(*live)) return;
