@@ -131,19 +131,30 @@ wait_running() {
   esac
 }
 
-# Waits until the sample's AppLink is Ready (its status says so), with the same deadline.
-wait_link_ready() {
-  local deadline=$((SECONDS + TIMEOUT)) phase=""
+# Polls (with the demo's deadline) until an object's status.phase is one of WANTED; prints it.
+wait_phase() {
+  local kind=$1 name=$2 ns=$3 wanted=$4 deadline=$((SECONDS + TIMEOUT)) phase=""
   while ((SECONDS < deadline)); do
-    phase=$(kapp get applink "$LINK" -n "$LINK_NS" -o json 2>/dev/null |
+    phase=$(kapp get "$kind" "$name" -n "$ns" -o json 2>/dev/null |
       sed -n 's/^ *"phase": "\([A-Za-z]*\)".*/\1/p' | tail -1) || true
-    [[ $phase == Ready || $phase == Failed ]] && break
-    sleep 0.5  # polling the link's status, with a deadline
+    [[ " $wanted Failed " == *" $phase "* ]] && break
+    sleep 0.5
   done
+  printf '%s\n' "${phase:-none}"
+}
+
+# The links sample: both applications Running and the AppLink Ready, then both ends' status.
+wait_link_ready() {
+  local phase app
+  for app in team-a/shop team-b/payments; do
+    phase=$(wait_phase application "${app#*/}" "${app%/*}" Running)
+    [[ $phase == Running ]] || fail "$app is not Running (phase $phase); see $LOG_FILE"
+  done
+  phase=$(wait_phase applink "$LINK" "$LINK_NS" Ready)
   show get applinks -n "$LINK_NS" -o wide
-  [[ $phase == Ready ]] || fail "$LINK_NS/$LINK is not Ready (phase '${phase:-none}'); see 'kubectl app status shop -n $LINK_NS' and $LOG_FILE"
+  [[ $phase == Ready ]] || fail "$LINK_NS/$LINK is not Ready (phase $phase); see 'kubectl app status shop -n $LINK_NS' and $LOG_FILE"
   echo
-  show status shop -n "$LINK_NS"
+  show status payments -n team-b
 }
 
 run_demo() {

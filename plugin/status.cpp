@@ -8,6 +8,7 @@
 #include "core/engine/object.h"
 #include "core/errors.h"
 #include "core/render/application.h"
+#include "core/render/applink.h"
 #include "core/util/time.h"
 #include "core/yaml/yaml.h"
 #include "plugin/commands.h"
@@ -272,8 +273,13 @@ std::vector<std::string> link_lines(client::Client& client, const json& app) {
                          str(to, "application") + "/" + str(to, "component") + tail);
     }
     if (to_ns == ns && str(to, "application") == name) {
+      // The link's own NetworkPolicy admits it here, next to the component's (named by the
+      // renderer, as the controller names it).
+      const bool ready = str(link.value("status", json::object()), "phase") == "Ready";
+      const auto policy = render::link_policy_name(controllers::applink::parse_spec(link));
       incoming.push_back("incoming " + str(to, "component") + " <- " + link_ns + "/" +
-                         str(from, "application") + "/" + str(from, "component") + tail);
+                         str(from, "application") + "/" + str(from, "component") + tail +
+                         (ready ? ", admitted by NetworkPolicy " + policy : ""));
     }
   }
   std::sort(outgoing.begin(), outgoing.end());

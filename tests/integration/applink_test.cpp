@@ -121,6 +121,12 @@ TEST_CASE("a link's alias resolves to the target FQDN and its policy admits only
   CHECK_FALSE(admits(policies, t.pod(t.a.name(), "shop", "frontend"),
                      t.pod(t.b.name(), "payments", "db"), 80));
   CHECK(has_event(t.a.name(), "web-to-payments", "Linked"));
+
+  // The target's status names the policy that admits the link, next to its own.
+  const auto shown = kubectl_app({"status", "payments", "-n", t.b.name()});
+  CHECK_THAT(shown.out, Catch::Contains("incoming api <- " + t.a.name() + "/shop/frontend, " +
+                                        "ports 8080: Ready") &&
+                            Catch::Contains("admitted by NetworkPolicy " + t.policy_name()));
 }
 
 TEST_CASE("a link follows the target's consent without a restart") {
