@@ -160,3 +160,12 @@ TEST_CASE("malformed YAML is explained in our words with file and line") {
   CHECK(message.find("end of sequence") == std::string::npos);
   CHECK(one_line_of_ours(message));
 }
+
+TEST_CASE("JSON nested deeper than the limit is unreadable, legitimate JSON parses") {
+  CHECK(kapp::util::parse_json_bounded(std::string(100000, '[') + std::string(100000, ']'))
+            .is_discarded());
+  const auto ok = kapp::util::parse_json_bounded(R"({"a": "[[[[{{{{\"", "b": [[1]]})");
+  REQUIRE_FALSE(ok.is_discarded());
+  CHECK(ok["b"][0][0] == 1);
+  CHECK(kapp::util::parse_json_bounded("not json").is_discarded());
+}
