@@ -170,7 +170,7 @@ void check_text(const std::string& text, const std::string& source) {
       std::snprintf(hex, sizeof hex, "0x%02X", c);
       throw InputError(source + ":" + std::to_string(line_of(text, i)) +
                        ": not a YAML or JSON text (byte " + hex +
-                       " is not valid UTF-8 text); refusing it");
+                       " is not allowed in one); refusing it");
     }
     i += length;
   }
