@@ -19,7 +19,7 @@ using nlohmann::json;
 using objects::Manifest;
 
 std::string read_input(const std::string& path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  if (path == "-") return util::read_stream(std::cin, "<stdin>");
   return util::read_file(path, "file");
 }
 

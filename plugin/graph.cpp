@@ -30,7 +30,7 @@ std::string name_of(const json& o) { return o["metadata"].value("name", ""); }
 std::string namespace_of(const json& o) { return o["metadata"].value("namespace", ""); }
 
 std::string read_input(const std::string& path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  if (path == "-") return util::read_stream(std::cin, "<stdin>");
   return util::read_file(path, "file");
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/util/limits.h"
 
 namespace kapp::client {
 namespace {
@@ -61,7 +62,7 @@ void throw_api_error(const HttpResponse& response, const std::string& method,
   const int code = static_cast<int>(response.status);
   std::string reason, message;
   std::vector<StatusCause> causes;
-  const auto status = json::parse(response.body, nullptr, false);
+  const auto status = util::parse_json_bounded(response.body);
   if (status.is_object() && status.value("kind", "") == "Status") {
     reason = status.value("reason", "");
     message = status.value("message", "");
@@ -139,7 +140,7 @@ json Client::request(HttpRequest request, bool idempotent) {
     observe(request.method, response.status);
     if (response.status >= 200 && response.status < 300) {
       if (response.body.empty()) return json::object();
-      auto body = json::parse(response.body, nullptr, false);
+      auto body = util::parse_json_bounded(response.body);
       if (body.is_discarded()) {
         throw Error("the API server sent a response that is not JSON for " + request.method + " " +
                     request.path + "; is --server pointing at a Kubernetes API server?");
@@ -313,7 +314,7 @@ std::string Client::watch(const ResourceType& type, const std::string& ns,
 
   auto handle_line = [&](const std::string& line) {
     if (line.empty()) return true;
-    const auto event = json::parse(line, nullptr, false);
+    const auto event = util::parse_json_bounded(line);
     if (!event.is_object() || !event.contains("type")) {
       throw Error("the API server sent an unreadable watch event for " + type.qualified() +
                   "; retry");
@@ -342,6 +343,10 @@ std::string Client::watch(const ResourceType& type, const std::string& ns,
       start = newline + 1;
     }
     pending.erase(0, start);
+    if (pending.size() > util::kMaxWatchLineBytes) {
+      throw Error("the API server sent a watch event for " + type.qualified() + " larger than " +
+                  util::describe_bytes(util::kMaxWatchLineBytes) + "; refusing it");
+    }
     return true;
   });
   observe("WATCH", response.status);

@@ -15,6 +15,7 @@
 #include "core/errors.h"
 #include "core/util/base64.h"
 #include "core/util/files.h"
+#include "core/util/limits.h"
 #include "core/util/time.h"
 
 extern char** environ;
@@ -84,6 +85,7 @@ std::string run_capturing(const ExecConfig& exec, const RestConfig& cluster) {
   std::string output;
   char buf[4096];
   bool timed_out = false;
+  bool too_large = false;
   for (;;) {
     pollfd pfd{out[0], POLLIN, 0};
     const int ready = poll(&pfd, 1, kExecTimeoutMs);
@@ -97,12 +99,21 @@ std::string run_capturing(const ExecConfig& exec, const RestConfig& cluster) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     output.append(buf, static_cast<std::size_t>(n));
+    if (output.size() > util::kMaxInputBytes) {
+      too_large = true;
+      kill(pid, SIGKILL);
+      break;
+    }
   }
   close(out[0]);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (timed_out) throw ConfigError(plugin_failed(exec, "did not answer within 60s"));
+  if (too_large) {
+    throw ConfigError(plugin_failed(
+        exec, "printed more than " + util::describe_bytes(util::kMaxInputBytes) + "; refusing it"));
+  }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw ConfigError(plugin_failed(
         exec,
@@ -115,12 +126,9 @@ std::string run_capturing(const ExecConfig& exec, const RestConfig& cluster) {
 
 ExecResult run_exec_plugin(const ExecConfig& exec, const RestConfig& cluster) {
   const auto output = run_capturing(exec, cluster);
-  json cred;
-  try {
-    cred = json::parse(output);
-  } catch (const json::exception&) {
+  const json cred = util::parse_json_bounded(output);
+  if (cred.is_discarded())
     throw ConfigError(plugin_failed(exec, "printed something that is not an ExecCredential JSON"));
-  }
   if (!cred.is_object() || cred.value("kind", "") != "ExecCredential" || !cred.contains("status") ||
       !cred["status"].is_object()) {
     throw ConfigError(plugin_failed(exec, "printed no ExecCredential status"));

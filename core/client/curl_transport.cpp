@@ -13,6 +13,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/util/curl_handles.h"
+#include "core/util/limits.h"
 
 namespace kapp::client {
 namespace {
@@ -31,6 +32,7 @@ struct Transfer {
   const DataCallback* on_data = nullptr;
   const std::atomic<bool>* cancel = nullptr;
   bool stopped_by_callback = false;
+  bool too_large = false;  // the body passed kMaxResponseBytes
   // What the data callback threw: an exception must not unwind through libcurl's C frames,
   // so it is carried past curl_easy_perform and rethrown there.
   std::exception_ptr callback_error;
@@ -72,6 +74,11 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     }
     transfer->stopped_by_callback = true;
     return 0;  // makes libcurl abort the transfer
+  }
+  if (transfer->response.body.size() + n > util::kMaxResponseBytes) {
+    transfer->too_large = true;
+    transfer->stopped_by_callback = true;
+    return 0;
   }
   transfer->response.body.append(data, n);
   return n;
@@ -294,6 +301,12 @@ class CurlTransport : public Transport {
     curl_easy_setopt(curl, CURLOPT_CONNECT_TO, nullptr);
     release(std::move(handle));
     if (transfer.callback_error) std::rethrow_exception(transfer.callback_error);
+    if (transfer.too_large) {
+      throw Error(request.method + " " + config_.server + request.path +
+                  ": the API server's answer is larger than " +
+                  util::describe_bytes(util::kMaxResponseBytes) +
+                  "; refusing it (narrow the request: a namespace, a selector)");
+    }
     // An error status can come before the server has read the whole request; it may then
     // reset the stream, which libcurl reports as a failed transfer. The status is the answer
     // (a 401 here is what triggers the credential refresh).
