@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -41,10 +42,9 @@ int main(int argc, char** argv) {
   const double full_bytes = static_cast<double>(full.dump().size());
   const double full_heap = heap_per_copy(full, copies);
   std::printf("%-28s %9s %7s %11s %7s\n", "Pod", "JSON (B)", "ratio", "heap (B)", "ratio");
-  for (const auto& [name, object] :
-       {std::pair<const char*, const json*>{"as the API server sends it", &full},
-        {"strip_bookkeeping", &stripped},
-        {"lean_pod", &lean}}) {
+  const std::pair<const char*, const json*> rows[] = {
+      {"as the API server sends it", &full}, {"strip_bookkeeping", &stripped}, {"lean_pod", &lean}};
+  for (const auto& [name, object] : rows) {
     const double bytes = static_cast<double>(object->dump().size());
     const double heap = heap_per_copy(*object, copies);
     std::printf("%-28s %9.0f %6.1f%% %11.0f %6.1f%%\n", name, bytes, 100 * bytes / full_bytes, heap,
