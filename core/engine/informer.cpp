@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <stdexcept>
 
 #include "core/engine/object.h"
 #include "core/errors.h"
@@ -53,6 +54,23 @@ void Informer::add_handler(EventHandler handler) {
   }
   if (handler.on_add) {
     for (const auto& object : existing) handler.on_add(object);
+  }
+}
+
+void Informer::set_transform(Transform transform) {
+  if (!threads_.empty()) throw std::logic_error("Informer::set_transform after start()");
+  transform_ = std::move(transform);
+}
+
+void Informer::transform(json& object) const {
+  if (!transform_) return;
+  try {
+    transform_(object);
+  } catch (const std::exception& e) {
+    // A malformed object is cached as it came (or as far as the transform got) rather than
+    // failing every list.
+    log::info(2, "informer " + type_.qualified() + ": transform skips " + key_of(object) + ": " +
+                     e.what());
   }
 }
 
@@ -195,6 +213,12 @@ void Informer::erase(const std::string& key) {
 std::string Informer::relist(const std::string& ns) {
   auto list = client_.list(type_, ns);
   ++lists_;
+  for (auto& item : list["items"]) {
+    // List items carry no kind; handlers and reconcilers expect whole objects.
+    item["apiVersion"] = type_.api_version();
+    item["kind"] = type_.kind;
+    transform(item);
+  }
   struct Change {
     json old_object, new_object;
   };
@@ -211,9 +235,6 @@ std::string Informer::relist(const std::string& ns) {
       previous.insert(*it);
     for (const auto& [key, object] : previous) erase(key);
     for (auto& item : list["items"]) {
-      // List items carry no kind; handlers and reconcilers expect whole objects.
-      item["apiVersion"] = type_.api_version();
-      item["kind"] = type_.kind;
       const auto key = key_of(item);
       auto old = previous.find(key);
       if (old == previous.end()) {
@@ -244,7 +265,9 @@ std::string Informer::relist(const std::string& ns) {
 
 void Informer::apply_event(const client::WatchEvent& event) {
   if (event.type == "BOOKMARK") return;
-  const auto key = key_of(event.object);
+  json object = event.object;
+  transform(object);
+  const auto key = key_of(object);
   json old_object;
   {
     std::lock_guard lock(mutex_);
@@ -252,16 +275,16 @@ void Informer::apply_event(const client::WatchEvent& event) {
     if (event.type == "DELETED") {
       erase(key);
     } else {
-      store(event.object);
+      store(object);
     }
   }
   for (const auto& handler : handlers()) {
     if (event.type == "DELETED") {
-      if (handler.on_delete) handler.on_delete(event.object);
+      if (handler.on_delete) handler.on_delete(object);
     } else if (old_object.is_null()) {
-      if (handler.on_add) handler.on_add(event.object);
+      if (handler.on_add) handler.on_add(object);
     } else if (handler.on_update) {
-      handler.on_update(old_object, event.object);
+      handler.on_update(old_object, object);
     }
   }
 }

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/client/client.h"
+#include "core/engine/transform.h"
 
 namespace kapp::engine {
 
@@ -40,6 +41,10 @@ class Informer {
   Informer(const Informer&) = delete;
   Informer& operator=(const Informer&) = delete;
 
+  // Applied to every listed and watched object (deletions too) before it is cached and before
+  // handlers see it, to keep only what the controllers read. Call before start(); replaces
+  // any earlier one (the Manager installs strip_bookkeeping on each informer it makes).
+  void set_transform(Transform transform);
   // Handlers added after start() first receive an add for every cached object.
   void add_handler(EventHandler handler);
   // Watch streams last 5-10 minutes unless set (tests shorten it to exercise reconnects).
@@ -81,6 +86,7 @@ class Informer {
   void run(const std::string& ns);
   std::string relist(const std::string& ns);
   void apply_event(const client::WatchEvent& event);
+  void transform(json& object) const;
   void store(const json& object);
   void erase(const std::string& key);
   std::vector<std::string> index_entries(const json& object) const;
@@ -96,6 +102,7 @@ class Informer {
   std::map<std::string, IndexFunc> indexers_;
   std::map<std::string, std::set<std::string>> indexed_;  // "index=value" -> keys
   std::vector<EventHandler> handlers_;
+  Transform transform_;  // set before start(), then only read
   std::atomic<bool> stop_{false};
   std::atomic<bool> synced_{false};
   std::set<std::string> listed_;  // namespaces listed at least once

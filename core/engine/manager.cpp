@@ -5,6 +5,7 @@
 
 #include "core/engine/http_endpoint.h"
 #include "core/engine/metrics.h"
+#include "core/engine/transform.h"
 #include "core/errors.h"
 #include "core/log.h"
 
@@ -35,7 +36,10 @@ Manager::~Manager() {
 
 Informer& Manager::informer(const client::ResourceType& type) {
   auto& slot = informers_[type.qualified()];
-  if (!slot) slot = std::make_unique<Informer>(client_, type, options_.namespaces);
+  if (!slot) {
+    slot = std::make_unique<Informer>(client_, type, options_.namespaces);
+    slot->set_transform(strip_bookkeeping);  // a controller may replace it with a leaner one
+  }
   return *slot;
 }
 

@@ -27,7 +27,12 @@ void WorkQueue::add_after(const std::string& key, std::chrono::milliseconds dela
   if (delay.count() <= 0) return add_locked(key);
   const auto due = Clock::now() + delay;
   auto [it, inserted] = waiting_.emplace(key, due);
-  if (!inserted && due < it->second) it->second = due;
+  if (!inserted) {
+    if (due >= it->second) return;  // already due earlier: the earliest deadline wins
+    timers_.erase({it->second, key});
+    it->second = due;
+  }
+  timers_.emplace(due, key);
   cv_.notify_all();  // a worker may need to wait less long now
 }
 
@@ -68,13 +73,11 @@ int WorkQueue::failures(const std::string& key) const {
 }
 
 void WorkQueue::promote_due_locked(Clock::time_point now) {
-  for (auto it = waiting_.begin(); it != waiting_.end();) {
-    if (it->second <= now) {
-      add_locked(it->first);
-      it = waiting_.erase(it);
-    } else {
-      ++it;
-    }
+  // In deadline order, stopping at the first one not yet due.
+  while (!timers_.empty() && timers_.begin()->first <= now) {
+    auto node = timers_.extract(timers_.begin());
+    waiting_.erase(node.value().second);
+    add_locked(node.value().second);
   }
 }
 
@@ -84,15 +87,12 @@ std::optional<QueueItem> WorkQueue::get() {
     if (shutting_down_) return std::nullopt;
     promote_due_locked(Clock::now());
     if (!queue_.empty()) break;
-    if (waiting_.empty()) {
+    if (timers_.empty()) {
       cv_.wait(lock);
     } else {
       // A copy: wait_until reads its deadline again after waking, when another worker may
       // have erased this entry.
-      const auto earliest =
-          std::min_element(waiting_.begin(), waiting_.end(), [](const auto& a, const auto& b) {
-            return a.second < b.second;
-          })->second;
+      const auto earliest = timers_.begin()->first;
       cv_.wait_until(lock, earliest);
     }
   }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 namespace kapp::engine {
 
@@ -58,7 +59,10 @@ class WorkQueue {
   std::deque<std::string> queue_;
   std::set<std::string> dirty_;       // queued or waiting to be re-queued after processing
   std::set<std::string> processing_;  // handed to a worker, not yet done
-  std::map<std::string, Clock::time_point> waiting_;  // key -> when it is due (earliest wins)
+  // Delayed keys: when each is due (the earliest deadline wins), and the same entries ordered
+  // by deadline, so the next one due is the first (O(log n) to add, promote or re-deadline).
+  std::map<std::string, Clock::time_point> waiting_;
+  std::set<std::pair<Clock::time_point, std::string>> timers_;
   std::map<std::string, Clock::time_point> added_at_;
   std::map<std::string, int> failures_;
   double tokens_;

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -111,4 +113,52 @@ TEST_CASE("workers waiting on timers survive each other taking the earliest one"
   queue.shut_down();
   for (auto& w : workers) w.join();
   CHECK(handled == kKeys);
+}
+
+TEST_CASE("delayed keys come out in deadline order, not in the order of their names") {
+  // Names sort in the reverse order of their deadlines, and the adds are shuffled.
+  WorkQueue queue;
+  constexpr int kKeys = 100;
+  std::vector<int> order(kKeys);
+  for (int i = 0; i < kKeys; ++i) order[i] = i;
+  std::mt19937 rng(42);
+  std::shuffle(order.begin(), order.end(), rng);
+  const auto start = std::chrono::steady_clock::now();
+  for (int i : order) {
+    // Deadlines 2 ms apart, measured from one start so the adds' own time does not matter.
+    const auto due = start + std::chrono::milliseconds(10 + 2 * i);
+    queue.add_after("k" + std::to_string(1000 - i),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        due - std::chrono::steady_clock::now()));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(30 + 2 * kKeys));
+  std::vector<std::string> got;
+  for (int i = 0; i < kKeys; ++i) {
+    const auto item = queue.get();
+    got.push_back(item->key);
+    queue.done(item->key);
+  }
+  std::vector<std::string> expected;
+  for (int i = 0; i < kKeys; ++i) expected.push_back("k" + std::to_string(1000 - i));
+  CHECK(got == expected);
+  CHECK(queue.depth() == 0);
+}
+
+TEST_CASE("a key re-added with an earlier deadline moves ahead of keys due before its first") {
+  WorkQueue queue;
+  queue.add_after("a", 150ms);
+  queue.add_after("b", 400ms);
+  queue.add_after("b", 20ms);   // now due before a
+  queue.add_after("b", 300ms);  // a later deadline neither postpones it nor adds a timer
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(queue.get()->key == "b");
+  CHECK(std::chrono::steady_clock::now() - start < 140ms);
+  queue.done("b");
+  CHECK(queue.get()->key == "a");
+  queue.done("a");
+  // Had b's superseded deadlines (300, 400 ms) left timers behind, b would come again first.
+  queue.add_after("c", 600ms);
+  CHECK(queue.get()->key == "c");
+  queue.done("c");
+  CHECK(queue.depth() == 0);
 }

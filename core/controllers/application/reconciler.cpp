@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/controllers/application/pod_transform.h"
 #include "core/controllers/common/namespace_offloading.h"
 #include "core/engine/applied.h"
 #include "core/engine/object.h"
@@ -54,6 +55,7 @@ Reconciler::Reconciler(engine::Manager& manager)
       components_(manager.informer(res::kComponent)),
       pods_(manager.informer(res::kPod)) {
   pods_.index_label(kApplicationLabel);  // every pass looks up each component's pods
+  pods_.set_transform(lean_pod);         // only what this controller reads of them
   for (const auto* type : {&res::kDeployment, &res::kStatefulSet, &res::kService,
                            &res::kNetworkPolicy, &res::kPersistentVolumeClaim}) {
     owned_.push_back(&manager.informer(*type));

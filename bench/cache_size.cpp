@@ -1,0 +1,53 @@
+// What the informer caches' transforms save: the size of a realistic Pod (serialized, and the
+// heap its json tree takes) as the API server returns it, without managedFields and
+// last-applied-configuration (every informer's default), and as the Pod cache keeps it.
+// Needs no cluster. Usage: bench_cache_size [POD_JSON] [COPIES]
+#include <malloc.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/controllers/application/pod_transform.h"
+#include "core/engine/transform.h"
+#include "core/util/files.h"
+
+namespace {
+
+using nlohmann::json;
+
+// Heap bytes that `copies` copies of `object` hold (glibc's count of allocated bytes).
+double heap_per_copy(const json& object, int copies) {
+  const auto before = mallinfo2().uordblks;
+  std::vector<json> held(static_cast<std::size_t>(copies), object);
+  const auto after = mallinfo2().uordblks;
+  return static_cast<double>(after - before) / copies;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string path =
+      argc > 1 ? argv[1] : std::string(KAPP_SOURCE_DIR) + "/tests/fixtures/objects/pod.json";
+  const int copies = argc > 2 ? std::atoi(argv[2]) : 1000;
+  const auto full = json::parse(kapp::util::read_file(path, "pod"));
+  auto stripped = full;
+  kapp::engine::strip_bookkeeping(stripped);
+  auto lean = full;
+  kapp::controllers::application::lean_pod(lean);
+  const double full_bytes = static_cast<double>(full.dump().size());
+  const double full_heap = heap_per_copy(full, copies);
+  std::printf("%-28s %9s %7s %11s %7s\n", "Pod", "JSON (B)", "ratio", "heap (B)", "ratio");
+  const std::pair<const char*, const json*> rows[] = {
+      {"as the API server sends it", &full}, {"strip_bookkeeping", &stripped}, {"lean_pod", &lean}};
+  for (const auto& [name, object] : rows) {
+    const double bytes = static_cast<double>(object->dump().size());
+    const double heap = heap_per_copy(*object, copies);
+    std::printf("%-28s %9.0f %6.1f%% %11.0f %6.1f%%\n", name, bytes, 100 * bytes / full_bytes, heap,
+                100 * heap / full_heap);
+  }
+}

@@ -1,0 +1,137 @@
+// The informer's transform, against a fake API server (a Transport that answers one list and
+// one watch stream): what is cached and what handlers see is the transformed object.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/client/client.h"
+#include "core/client/resource.h"
+#include "core/engine/informer.h"
+#include "core/engine/transform.h"
+
+using kapp::engine::Informer;
+using nlohmann::json;
+using namespace std::chrono_literals;
+namespace client = kapp::client;
+
+namespace {
+
+json config_map(const std::string& name, const std::string& version) {
+  return {{"metadata",
+           {{"name", name},
+            {"namespace", "demo"},
+            {"resourceVersion", version},
+            {"managedFields", {{{"manager", "kubectl"}, {"operation", "Update"}}}}}},
+          {"data", {{"k", "v"}}}};
+}
+
+// Lists `items`, then streams `events` once and holds the stream open until cancelled.
+class FakeApi : public client::Transport {
+ public:
+  FakeApi(json items, std::vector<json> events)
+      : items_(std::move(items)), events_(std::move(events)) {}
+  client::HttpResponse send(const client::HttpRequest&) override {
+    return {200, json{{"metadata", {{"resourceVersion", "10"}}}, {"items", items_}}.dump(), {}};
+  }
+  client::HttpResponse stream(const client::HttpRequest& request,
+                              const client::DataCallback& on_data) override {
+    if (!streamed_.exchange(true)) {
+      std::string body;
+      for (const auto& event : events_) body += event.dump() + "\n";
+      if (!on_data(body)) return {200, "", {}};
+    }
+    while (request.cancel == nullptr || !request.cancel->load()) std::this_thread::sleep_for(5ms);
+    return {200, "", {}};
+  }
+
+ private:
+  json items_;
+  std::vector<json> events_;
+  std::atomic<bool> streamed_{false};
+};
+
+client::Client fake_client(json items, std::vector<json> events = {}) {
+  return client::Client(client::RestConfig{.server = "https://fake.invalid"},
+                        std::make_unique<FakeApi>(std::move(items), std::move(events)));
+}
+
+template <typename Predicate>
+bool eventually(Predicate done) {
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("an informer caches listed objects as its transform leaves them") {
+  auto api = fake_client(json::array({config_map("a", "5")}));
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.set_transform(kapp::engine::strip_bookkeeping);
+  informer.start();
+  REQUIRE(informer.wait_for_sync(5s));
+  const auto cached = informer.get("demo", "a");
+  REQUIRE(cached);
+  CHECK_FALSE((*cached)["metadata"].contains("managedFields"));
+  CHECK((*cached)["kind"] == "ConfigMap");  // set on list items before the transform runs
+  CHECK((*cached)["data"]["k"] == "v");
+}
+
+TEST_CASE("handlers see listed and watched objects after the transform") {
+  auto api = fake_client(json::array({config_map("a", "5")}),
+                         {{{"type", "ADDED"}, {"object", config_map("b", "11")}},
+                          {{"type", "MODIFIED"}, {"object", config_map("a", "12")}},
+                          {{"type", "DELETED"}, {"object", config_map("b", "13")}}});
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.set_transform(kapp::engine::strip_bookkeeping);
+  std::mutex mutex;
+  std::vector<json> seen;
+  auto record = [&](const json& object) {
+    std::lock_guard lock(mutex);
+    seen.push_back(object);
+  };
+  informer.add_handler({record,
+                        [&](const json& old_object, const json& now) {
+                          record(old_object);
+                          record(now);
+                        },
+                        record});
+  informer.start();
+  REQUIRE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return seen.size() == 5;  // add a, add b, update a (old and new), delete b
+  }));
+  informer.stop();
+  for (const auto& object : seen) {
+    INFO(object.dump());
+    CHECK_FALSE(object["metadata"].contains("managedFields"));
+  }
+  CHECK(informer.get("demo", "a").value()["metadata"]["resourceVersion"] == "12");
+}
+
+TEST_CASE("a transform that throws leaves the object cached as it came") {
+  auto api = fake_client(json::array({config_map("a", "5")}));
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.set_transform([](json&) { throw std::runtime_error("malformed"); });
+  informer.start();
+  REQUIRE(informer.wait_for_sync(5s));
+  CHECK(informer.get("demo", "a").has_value());
+  CHECK(informer.lists() == 1);
+}
+
+TEST_CASE("an informer refuses a transform once started") {
+  auto api = fake_client(json::array());
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.start();
+  CHECK_THROWS_AS(informer.set_transform(kapp::engine::strip_bookkeeping), std::logic_error);
+}
