@@ -105,7 +105,9 @@ TEST_CASE("a burst of 1000 events for one key is reconciled a handful of times")
   Controller controller(
       "burst",
       [&](const Request& r) {
-        ++reconciles;
+        // Only the hot key: kube-controller-manager adds kube-root-ca.crt to every new
+        // namespace, sooner or later depending on the machine's load.
+        if (r.name == "hot") ++reconciles;
         return record_from_cache(informer, recorder, r);
       },
       1);
