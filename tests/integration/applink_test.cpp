@@ -66,6 +66,13 @@ struct TwoTeams {
     }
   }
 
+  // shop in a, payments in b consenting as `allow` says, and the link from one to the other.
+  void create_all(json allow) const {
+    admin().create(res::kApplication, a.name(), shop(a.name()));
+    admin().create(res::kApplication, b.name(), payments(b.name(), std::move(allow)));
+    admin().create(res::kAppLink, a.name(), link(a.name(), b.name()));
+  }
+
   std::string reason() const {
     return condition(status_of(res::kAppLink, a.name(), "web-to-payments"), "Ready")
         .value("reason", "");
@@ -92,9 +99,7 @@ struct TwoTeams {
 
 TEST_CASE("a link's alias resolves to the target FQDN and its policy admits only the source pods") {
   TwoTeams t;
-  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
-  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
-  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  t.create_all({t.a.name()});
   // The target application's own policies close its components to everyone else.
   REQUIRE(eventually([&] {
     return t.has_reason("Linked") && t.has_policy() &&
@@ -131,9 +136,7 @@ TEST_CASE("a link's alias resolves to the target FQDN and its policy admits only
 
 TEST_CASE("a link follows the target's consent without a restart") {
   TwoTeams t;
-  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
-  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), json::array()));
-  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  t.create_all(json::array());
   REQUIRE(eventually([&] { return t.has_reason("NotAllowedByTarget"); }));
   CHECK(status_of(res::kAppLink, t.a.name(), "web-to-payments")["phase"] == "Pending");
   CHECK_FALSE(t.has_policy());
@@ -153,9 +156,7 @@ TEST_CASE("a link follows the target's consent without a restart") {
 
 TEST_CASE("a link waits while its target application is gone and recovers when it returns") {
   TwoTeams t;
-  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
-  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {"*"}));
-  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  t.create_all({"*"});
   REQUIRE(eventually([&] { return t.has_reason("Linked") && t.has_policy(); }));
 
   admin().remove(res::kApplication, t.b.name(), "payments");
@@ -168,9 +169,7 @@ TEST_CASE("a link waits while its target application is gone and recovers when i
 
 TEST_CASE("a link's policy follows the target's ports and names a port it does not serve") {
   TwoTeams t;
-  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
-  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
-  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  t.create_all({t.a.name()});
   REQUIRE(eventually([&] { return t.has_reason("Linked") && t.has_policy(); }));
 
   // The target moves its pods' port behind the same Service port.
@@ -199,9 +198,7 @@ TEST_CASE("an alias taken by a foreign Service fails the link and leaves that Se
                         {"metadata", {{"name", "payments-api"}, {"namespace", t.a.name()}}},
                         {"spec", {{"ports", {{{"port", 1234}}}}}}};
   admin().create(res::kService, t.a.name(), foreign);
-  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
-  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
-  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  t.create_all({t.a.name()});
   REQUIRE(eventually([&] { return t.has_reason("AliasTaken"); }));
   CHECK(status_of(res::kAppLink, t.a.name(), "web-to-payments")["phase"] == "Failed");
   const auto live = admin().get(res::kService, t.a.name(), "payments-api");
@@ -213,9 +210,7 @@ TEST_CASE("an alias taken by a foreign Service fails the link and leaves that Se
 
 TEST_CASE("a link whose alias changes prunes the old alias") {
   TwoTeams t;
-  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
-  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
-  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  t.create_all({t.a.name()});
   REQUIRE(eventually([&] { return exists(res::kService, t.a.name(), "payments-api"); }));
   admin().merge_patch(res::kAppLink, t.a.name(), "web-to-payments", {{"spec", {{"alias", "pay"}}}});
   REQUIRE(eventually([&] {
@@ -226,9 +221,7 @@ TEST_CASE("a link whose alias changes prunes the old alias") {
 
 TEST_CASE("deleting a link removes its objects on both sides") {
   TwoTeams t;
-  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
-  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
-  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  t.create_all({t.a.name()});
   REQUIRE(eventually([&] { return t.has_reason("Linked") && t.has_policy(); }));
   CHECK(admin().get(res::kAppLink, t.a.name(), "web-to-payments")["metadata"]["finalizers"] ==
         json{kapp::names::kLinkFinalizer});
@@ -283,9 +276,7 @@ TEST_CASE("a link to a namespace the controller does not watch says so") {
 
 TEST_CASE("a steady state with links in place makes no write requests for a minute") {
   TwoTeams t;
-  admin().create(res::kApplication, t.a.name(), shop(t.a.name()));
-  admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
-  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  t.create_all({t.a.name()});
   REQUIRE(eventually([&] { return t.has_reason("Linked") && t.has_policy(); }));
   // Settled once two seconds (four resyncs) pass without a write.
   REQUIRE(eventually(
@@ -344,6 +335,7 @@ TEST_CASE("a link from an offloaded application offloads the target namespace th
   CHECK(offloading["spec"]["namespaceMappingStrategy"] == "EnforceSameName");
   CHECK(offloading["spec"]["clusterSelector"] == selector("eu"));
   CHECK(offloading["metadata"]["labels"][kapp::names::kLinkLabel] == "web-to-payments");
+  REQUIRE(eventually([&] { return exists(type, t.a.name(), "offloading"); }));  // the app's own
 
   admin().remove(res::kAppLink, t.a.name(), "web-to-payments");
   REQUIRE(eventually([&] { return !exists(type, t.b.name(), "offloading"); }));
