@@ -40,28 +40,30 @@ std::vector<int> ports_of(const cxxopts::ParseResult& parsed) {
   return ports;
 }
 
-bool is_dns_subdomain(const std::string& name) {
+// A DNS-1123 subdomain of at most 63 characters: the AppLink CRD bounds its names so, since
+// its objects carry the name as a label value.
+bool is_link_name(const std::string& name) {
   static const std::regex pattern(
       R"([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)");
-  return name.size() <= 253 && std::regex_match(name, pattern);
+  return name.size() <= 63 && std::regex_match(name, pattern);
 }
 
 // --name, or "<from-app>-<from-comp>-to-<to-app>-<to-comp>".
 std::string link_name(const cxxopts::ParseResult& parsed, const controllers::applink::Spec& s) {
   if (parsed.count("name")) {
     const auto name = parsed["name"].as<std::string>();
-    if (!is_dns_subdomain(name))
+    if (!is_link_name(name))
       throw UsageError("--name \"" + name +
-                       "\" is not a valid object name (a DNS-1123 subdomain: lower-case letters, "
-                       "digits, '-' and '.', at most 253 characters)");
+                       "\" is not a valid AppLink name (lower-case letters, digits, '-' and '.', "
+                       "at most 63 characters)");
     return name;
   }
   const auto name = s.from.application + "-" + s.from.component + "-to-" + s.to.application + "-" +
                     s.to.component;
-  if (!is_dns_subdomain(name))
-    throw UsageError(
-        "the default link name \"" + name +
-        "\" is not a valid object name (a DNS-1123 subdomain); choose one with --name");
+  if (!is_link_name(name))
+    throw UsageError("the default link name \"" + name +
+                     "\" is not a valid AppLink name (at most 63 characters); choose one with "
+                     "--name");
   return name;
 }
 

@@ -77,6 +77,16 @@ std::string detail(const std::string& kind, const json& live) {
          str(endpoint, "interval", "30s");
 }
 
+// The REST type of a rendered object: built-in kinds are known, so only an optional
+// integration's kind costs a discovery request (nullopt when its CRD is not installed).
+std::optional<client::ResourceType> type_of(client::Client& client, const json& object) {
+  const auto api_version = object.value("apiVersion", ""), kind = object.value("kind", "");
+  for (const auto* t :
+       {&res::kDeployment, &res::kStatefulSet, &res::kService, &res::kNetworkPolicy})
+    if (t->kind == kind && t->api_version() == api_version) return *t;
+  return client.served(api_version, kind);
+}
+
 // The objects one component owns, as "Kind name (detail)" lines. Their names come from the
 // renderer, so they are the ones the controller writes; only those this Application controls.
 std::vector<std::string> component_children(client::Client& client, const render::AppModel& model,
@@ -91,7 +101,7 @@ std::vector<std::string> component_children(client::Client& client, const render
   const auto uid = engine::uid_of(model.app);
   for (const auto& object : wanted) {
     const auto kind = object.value("kind", "");
-    const auto type = client.served(object.value("apiVersion", ""), kind);
+    const auto type = type_of(client, object);
     if (!type) continue;  // an optional integration that is not installed
     const auto name = engine::name_of(object);
     const auto live = client.get_if_exists(*type, model.namespace_name(), name);

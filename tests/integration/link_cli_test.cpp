@@ -188,7 +188,8 @@ TEST_CASE("link rejects malformed endpoints, ports and names with one line") {
            {"link", "shop/web", "payments/web", "--port", "70000"},
            {"link", "shop/web", "payments/web", "--port", "http"},
            {"link", "Shop/web", "payments/web"},
-           {"link", "shop/web", "payments/web", "--name", "Not_A_Name"}}) {
+           {"link", "shop/web", "payments/web", "--name", "Not_A_Name"},
+           {"link", "shop/web", "payments/web", "--name", std::string(64, 'a')}}) {
     auto with_dry_run = args;
     with_dry_run.push_back("--dry-run=client");
     const auto result = run([&] {
