@@ -9,6 +9,9 @@ packages=(
   openssl mosquitto mosquitto-clients zsh fish
   prometheus  # for promtool, which lints the /metrics output in the unit tests
   graphviz    # for dot, which renders `kubectl app graph -o dot` in the unit tests
+  libvalijson-dev           # JSON Schema validation of manifests against the embedded CRDs
+  clang libclang-rt-14-dev  # libFuzzer for the fuzz targets
+  ccache hyperfine python3-matplotlib  # rebuilds; the CLI benchmark; the benchmark plot
 )
 missing=()
 for p in "${packages[@]}"; do
