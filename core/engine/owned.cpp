@@ -3,6 +3,7 @@
 #include "core/engine/applied.h"
 #include "core/engine/object.h"
 #include "core/engine/status.h"
+#include "core/errors.h"
 #include "core/log.h"
 #include "core/names.h"
 
@@ -11,6 +12,21 @@ namespace {
 
 std::string desired_key(const std::string& kind, const json& object) {
   return kind + "/" + namespace_of(object) + "/" + name_of(object);
+}
+
+// Creates `desired` that a synced cache says is absent, without reading it first: a server-side
+// apply without force creates it, and answers 409 Conflict if an object of that name now
+// holds other values in fields that other managers own. Returns false on that conflict.
+bool create_absent(client::Client& client, const client::ResourceType& type, const json& desired) {
+  try {
+    client.apply(type, desired, {.field_manager = names::kFieldManager, .force = false});
+    return true;
+  } catch (const ApiError& e) {
+    if (!e.conflict()) throw;
+    log::info(2, "apply of " + type.kind + " " + key_of(desired) +
+                     " conflicts with another field manager; reading it");
+    return false;
+  }
 }
 
 }  // namespace
@@ -33,6 +49,7 @@ bool apply_owned(client::Client& client, const Informer& cache, const json& desi
                  const std::string& owner_uid, const AdoptRule& adopt) {
   const auto ns = namespace_of(desired), name = name_of(desired);
   auto live = cache.get(ns, name);
+  if (!live && cache.synced() && create_absent(client, cache.type(), desired)) return true;
   std::string checked_version;
   if (!live) {
     live = client.get_if_exists(cache.type(), ns, name);

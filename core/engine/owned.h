@@ -33,12 +33,16 @@ class DesiredObjects {
 using AdoptRule = std::function<bool(const json& live)>;
 
 // Server-side applies `desired` (field manager names::kFieldManager, force) unless the live
-// object in `cache` already says everything it says (engine::already_applied). An object
-// missing from the cache may only be missing from a lagging cache: the server is asked, and
-// the apply carries the resourceVersion that was checked (a 409 then means someone else
-// created it meanwhile). Returns false, writing nothing, when an object of that name exists
-// and is not controlled by `owner_uid` nor accepted by `adopt`: the never-take-over rule.
-// Throws ApiError on a refused request.
+// object in `cache` already says everything it says (engine::already_applied). An object a
+// synced cache lacks is created by an apply without force, with no read first: Kubernetes
+// answers 409 Conflict when an object of that name exists and other managers own fields it
+// would change (server-side apply's conflict rule), and only then is the server asked, as it
+// is for an object missing from a cache that has not synced; that apply carries the
+// resourceVersion that was checked (a 409 then means someone else created it meanwhile).
+// Returns false, writing nothing, when an object of that name exists and is not controlled by
+// `owner_uid` nor accepted by `adopt`: the never-take-over rule. (A foreign object created
+// within the cache's lag that already holds every value `desired` sets is shared, not refused:
+// apply without force has no create-only precondition.) Throws ApiError on a refused request.
 bool apply_owned(client::Client& client, const Informer& cache, const json& desired,
                  const std::string& owner_uid, const AdoptRule& adopt = nullptr);
 
