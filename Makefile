@@ -61,7 +61,7 @@ run: build ## Run the controllers in the foreground against the current kubeconf
 PREFIX ?= /usr/local
 install-plugin: build ## Install kubectl-app and kubectl_complete-app into $(DESTDIR)$(PREFIX)/bin
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kubectl-app
+	install -s -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kubectl-app
 	$(BIN) completion helper > $(DESTDIR)$(PREFIX)/bin/kubectl_complete-app
 	chmod 0755 $(DESTDIR)$(PREFIX)/bin/kubectl_complete-app
 
