@@ -7,7 +7,8 @@ KUBECONFIG_LOCAL := $(CLUSTER_DIR)/kubeconfig
 CTEST_FLAGS ?= --output-on-failure
 
 .PHONY: all deps build test test-unit test-integration test-sanitize controlplane cluster cluster-down \
-        install uninstall run docker-build deploy undeploy manifests demo demo-down bench fmt fmt-check clean
+        install uninstall run docker-build deploy undeploy manifests demo demo-down bench fmt fmt-check clean \
+        release install-plugin
 
 all: build
 
@@ -56,6 +57,16 @@ uninstall: build ## Remove the CRDs from the cluster of the current kubeconfig
 
 run: build ## Run the controllers in the foreground against the current kubeconfig
 	$(BIN) run-controller
+
+PREFIX ?= /usr/local
+install-plugin: build ## Install kubectl-app and kubectl_complete-app into $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -s -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kubectl-app
+	$(BIN) completion helper > $(DESTDIR)$(PREFIX)/bin/kubectl_complete-app
+	chmod 0755 $(DESTDIR)$(PREFIX)/bin/kubectl_complete-app
+
+release: deps ## Build dist/kubectl-app_v<version>_linux_amd64.tar.gz and dist/krew-manifest.yaml
+	@hack/release.sh
 
 IMG ?= kubectl-app:dev
 docker-build: ## Build the controller image

@@ -13,6 +13,7 @@
 
 #include "core/errors.h"
 #include "core/util/limits.h"
+#include "core/yaml/resolve.h"
 
 namespace kapp::yaml {
 namespace {
@@ -297,12 +298,11 @@ void check_bounds(const std::string& text, const std::string& source, bool all_d
   }
 }
 
-// Strings that a YAML reader would take for another type must be quoted when emitted.
+// Strings that a YAML reader would take for another type must be quoted when emitted, and so
+// must document markers: yaml-cpp writes `---` and `...` plain, which at the start of a line
+// (a top-level key) end the document (YAML 1.2 c-forbidden).
 bool needs_quotes(const std::string& s) {
-  if (s.empty()) return true;
-  static const std::regex ambiguous(
-      "(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|\\.inf|\\.nan|0x[0-9a-fA-F]+|0o[0-7]+)");
-  return !plain_scalar(s).is_string() || std::regex_match(s, ambiguous);
+  return !plain_reads_as_string(s) || s.rfind("---", 0) == 0 || s.rfind("...", 0) == 0;
 }
 
 void emit(YAML::Emitter& out, const json& value) {
