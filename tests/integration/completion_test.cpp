@@ -269,7 +269,11 @@ TEST_CASE("completion in bash of a standalone kubectl-app offers verbs and objec
                       "complete_line 'kubectl-app st'\n"
                       "complete_line '" +
                       binary + " get applications -n " + ns.name() + " '\n";
-  const auto result = run({"bash", "-c", script}, {{"KUBECONFIG", admin_kubeconfig()}});
+  // kubectl-app on PATH, as it is for a user who types it; the helper is found beside the script.
+  const char* path = std::getenv("PATH");
+  const auto bin_dir = std::filesystem::path(KAPP_BINARY).parent_path().string();
+  const auto result = run({"bash", "-c", script}, {{"KUBECONFIG", admin_kubeconfig()},
+                                                   {"PATH", bin_dir + ":" + (path ? path : "")}});
   INFO(result.err);
   CHECK(result.exit_code == 0);
   CHECK(result.out == "status\nshop\n");
