@@ -17,10 +17,50 @@ namespace kapp::cli {
 
 using Args = std::vector<std::string>;
 
-// A verb's options, with the global flags already added; `usage` follows "kubectl app ".
-cxxopts::Options new_options(const std::string& usage, const std::string& description);
-void add_output_flag(cxxopts::Options& options, const std::string& formats);
+// What a flag's value is, for shell completion (`kubectl app __complete-data`). It rides in
+// cxxopts' arg_help, the fourth argument of add_options()(...), which --help does not print
+// (kubectl's help shows defaults, not value names). Boolean flags need none; every other flag
+// must have one, which tests/integration/completion_test.cpp checks.
+namespace value_kind {
+inline const std::string kFile = "file";            // a path: the shell completes file names
+inline const std::string kNamespace = "namespace";  // a namespace of the cluster
+inline const std::string kContext = "context";      // a context, cluster or user of kubeconfig
+inline const std::string kCluster = "cluster";
+inline const std::string kUser = "user";
+inline const std::string kFree = "free";  // anything (a duration, an image, a number...)
+// One of `values`, as "one-of:a,b,c"; the verb validates with the same list.
+std::string one_of(const std::vector<std::string>& values);
+// The name of an object of `resource` (plural, e.g. "applications"), as "name:applications".
+std::string name_of(const std::string& resource);
+// Whether `kind` is one of the kinds above (the test of the completion data uses it).
+bool known(const std::string& kind);
+}  // namespace value_kind
+
+// A verb's options, with the global flags (group "Global") already added. `usage` follows
+// "kubectl app " ("get [KIND] [NAME]"); `description` is one or more paragraphs; `examples` are
+// kubectl's: lines "  # what it does" then "  kubectl app ...", blank lines between examples.
+cxxopts::Options new_options(const std::string& usage, const std::string& description,
+                             const std::string& examples);
+// -o/--output with the formats the verb accepts (what `check_one_of` then validates).
+void add_output_flag(cxxopts::Options& options, const std::vector<std::string>& formats);
+// --dry-run[=none|client|server], as kubectl's.
 void add_dry_run_flag(cxxopts::Options& options);
+// Throws UsageError naming `flag` and `allowed` unless `value` is one of them.
+void check_one_of(const std::string& flag, const std::string& value,
+                  const std::vector<std::string>& allowed);
+
+// A verb's help in kubectl's layout: description, Examples:, Options: (the verb's own flags,
+// sorted, "    -o, --output='':" then the description indented by a tab), Usage: and the
+// pointer to `kubectl app options` for the global flags.
+std::string help_text(const cxxopts::Options& options);
+// Options: entries of `group` in kubectl's layout (the global ones for `kubectl app options`).
+std::string flags_text(const cxxopts::Options& options, const std::string& group);
+// The description and examples given to new_options, and the usage ("kubectl app get ...").
+std::string description_of(const cxxopts::Options& options);
+std::string examples_of(const cxxopts::Options& options);
+std::string usage_of(const cxxopts::Options& options);
+// "kubectl app VERB" of a verb's options.
+std::string command_of(const cxxopts::Options& options);
 
 // Parses `args` (the verb's arguments); throws UsageError, or HelpShown after printing --help.
 cxxopts::ParseResult parse(cxxopts::Options& options, const Args& args);
@@ -47,7 +87,9 @@ class Session {
   std::shared_ptr<client::Client> client_;
 };
 
-// Output formats of -o: yaml, json, name (and the verb's own tables).
+// Output formats of -o: yaml, json, name (and the verb's own tables); print_objects prints
+// kObjectFormats.
+extern const std::vector<std::string> kObjectFormats;
 std::string output_format(const cxxopts::ParseResult& parsed);
 // `as_list`: what a listing found, printed as a List even when it is one object or none.
 // metadata.managedFields are left out unless `show_managed_fields`, as kubectl does.

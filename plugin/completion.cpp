@@ -6,9 +6,11 @@
 // `kubectl-app <TAB>` run it from PATH too, or else the copy this binary prints with `helper`.
 #include <iostream>
 #include <string_view>
+#include <vector>
 
 #include "core/errors.h"
 #include "plugin/commands.h"
+#include "plugin/kinds.h"
 
 namespace kapp::cli {
 
@@ -130,21 +132,79 @@ end
 complete -c kubectl-app -f -a '(__kubectl_app_complete)'
 )fish";
 
+const std::vector<std::string> kShells = {"bash", "zsh", "fish", "helper"};
+
+// "bool", "value" (the next word or after =) or "optional" (only after =, as --dry-run=server).
+std::string takes(const cxxopts::HelpOptionDetails& flag) {
+  if (flag.is_boolean) return "bool";
+  return flag.has_implicit ? "optional" : "value";
+}
+
+// A description up to its first full stop, for the one line a shell shows beside a candidate.
+std::string first_sentence(const std::string& text) {
+  const auto end = text.find(". ");
+  return end == std::string::npos ? text : text.substr(0, end + 1);
+}
+
+// The flag lines of `group` of `options`, under the verb name `verb`.
+void print_flags(std::ostream& out, const std::string& verb, const cxxopts::Options& options,
+                 const std::string& group) {
+  for (const auto& flag : options.group_help(group).options) {
+    const auto long_name = flag.l.empty() ? std::string() : flag.l[0];
+    if (long_name == "positional") {
+      if (!flag.arg_help.empty()) out << "args\t" << verb << "\t" << flag.arg_help << "\n";
+      continue;
+    }
+    out << "flag\t" << verb << "\t" << (flag.s.empty() ? "" : "-" + flag.s) << "\t"
+        << (long_name.empty() ? "" : "--" + long_name) << "\t" << takes(flag) << "\t"
+        << flag.arg_help << "\t" << first_sentence(flag.desc) << "\n";
+  }
+}
+
+// What kubectl_complete-app offers, from the verb table and each verb's options.
+void print_completion_data(std::ostream& out) {
+  for (const auto& verb : verbs()) {
+    if (!verb.hidden) out << "verb\t" << verb.name << "\t" << verb.summary << "\n";
+  }
+  print_flags(out, "*", new_options("", "", ""), "Global");
+  for (const auto& verb : verbs()) {
+    if (!verb.options) continue;
+    const auto options = verb.options();
+    for (const auto& group : options.groups()) {
+      if (group != "Global") print_flags(out, verb.name, options, group);
+    }
+  }
+  for (const auto& [name, plural] : kind_names()) out << "kind\t" << name << "\t" << plural << "\n";
+}
+
 }  // namespace
 
-int run_completion(const Args& args) {
-  auto options = new_options(
-      "completion SHELL",
-      "Print a shell completion script for bash, zsh or fish; `helper` prints "
-      "kubectl_complete-app, which makes `kubectl app <TAB>` complete in kubectl's own "
-      "completion (kubectl >= 1.26) once it is on PATH and executable.\n\n"
-      "  source <(kubectl app completion bash)           # bash, in ~/.bashrc\n"
-      "  source <(kubectl app completion zsh)            # zsh, in ~/.zshrc after compinit\n"
-      "  kubectl app completion fish | source            # fish\n"
-      "  kubectl app completion helper > ~/.local/bin/kubectl_complete-app\n"
-      "  chmod +x ~/.local/bin/kubectl_complete-app");
-  options.add_options()("positional", "", cxxopts::value<std::vector<std::string>>());
+cxxopts::Options completion_options() {
+  auto options =
+      new_options("completion SHELL",
+                  "Print a shell completion script for bash, zsh or fish; `helper` prints "
+                  "kubectl_complete-app, which makes `kubectl app <TAB>` complete in kubectl's own "
+                  "completion (kubectl >= 1.26) once it is on PATH and executable.",
+                  "  # bash, in ~/.bashrc\n"
+                  "  source <(kubectl app completion bash)\n"
+                  "\n"
+                  "  # zsh, in ~/.zshrc after compinit\n"
+                  "  source <(kubectl app completion zsh)\n"
+                  "\n"
+                  "  # fish\n"
+                  "  kubectl app completion fish | source\n"
+                  "\n"
+                  "  # kubectl app <TAB> through kubectl's own completion\n"
+                  "  kubectl app completion helper > ~/.local/bin/kubectl_complete-app\n"
+                  "  chmod +x ~/.local/bin/kubectl_complete-app");
+  options.add_options()("positional", "", cxxopts::value<std::vector<std::string>>(),
+                        value_kind::one_of(kShells));
   options.parse_positional({"positional"});
+  return options;
+}
+
+int run_completion(const Args& args) {
+  auto options = completion_options();
   const auto parsed = parse(options, args);
   const auto positional = values(parsed, "positional");
   if (positional.size() != 1)
@@ -162,6 +222,24 @@ int run_completion(const Args& args) {
     throw UsageError("unsupported shell \"" + shell +
                      "\"; use bash, zsh or fish (or helper for kubectl_complete-app)");
   }
+  return 0;
+}
+
+cxxopts::Options complete_data_options() {
+  return new_options("__complete-data",
+                     "Print what the shell completion offers, from the verbs' own options: "
+                     "tab-separated lines \"verb NAME SUMMARY\", \"flag VERB -S --LONG TAKES "
+                     "KIND DESCRIPTION\" (VERB * for the global flags; TAKES bool, value or "
+                     "optional; KIND a value kind of plugin/cli.h), \"args VERB KIND\" for the "
+                     "first argument and \"kind NAME PLURAL\" for every name of our kinds. "
+                     "kubectl_complete-app reads it.",
+                     "  kubectl app __complete-data");
+}
+
+int run_complete_data(const Args& args) {
+  auto options = complete_data_options();
+  parse(options, args);
+  print_completion_data(std::cout);
   return 0;
 }
 

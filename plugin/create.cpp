@@ -200,39 +200,62 @@ std::string target_namespace(const cxxopts::ParseResult& parsed, Session& sessio
   return mode == DryRun::Client ? "default" : session.namespace_name();
 }
 
-int run_create(const Args& args) {
-  auto options =
-      new_options("create (-f FILE | NAME --component ... | component NAME | coinflip NAME)",
-                  "Create or update Applications, Components, AppLinks and CoinFlips from files "
-                  "(YAML or JSON, several documents, '-' for stdin) or from flags.");
-  add_output_flag(options, "yaml, json or name");
+cxxopts::Options create_options() {
+  namespace kind = value_kind;
+  auto options = new_options(
+      "create (-f FILE | NAME --component ... | component NAME | coinflip NAME)",
+      "Create or update Applications, Components, AppLinks and CoinFlips from files (YAML or "
+      "JSON, several documents, '-' for stdin) or from flags.",
+      "  # Create the objects of a file (several documents, YAML or JSON)\n"
+      "  kubectl app create -f samples/shop.yaml\n"
+      "\n"
+      "  # Print what would be sent, without a cluster\n"
+      "  kubectl app create -f samples/shop.yaml --dry-run=client -o yaml\n"
+      "\n"
+      "  # An Application with two components and a communication between them\n"
+      "  kubectl app create shop --component name=web,image=nginx:1.27,port=80 \\\n"
+      "      --component name=db,image=postgres:16,port=5432 --communication 'web->db:5432'\n"
+      "\n"
+      "  # A component joining an existing Application\n"
+      "  kubectl app create component cache --app shop --image redis:7 --port 6379\n"
+      "\n"
+      "  # A coin flip that notifies a webhook after 3 tails in a row\n"
+      "  kubectl app create coinflip coin --interval 5s --notify https://example.com/hook");
+  add_output_flag(options, kObjectFormats);
   add_dry_run_flag(options);
   options.add_options()("f,filename", "Files to create objects from ('-' reads stdin)",
-                        cxxopts::value<std::vector<std::string>>())(
+                        cxxopts::value<std::vector<std::string>>(), kind::kFile)(
       "component",
       "An inline component: "
       "name=,image=,replicas=,port=[name:]port[:target],expose=,metrics=PORTNAME,"
       "workload=,volume=name:path:size (repeatable)",
-      cxxopts::value<std::vector<std::string>>())(
-      "communication", "FROM->TO[:PORT,...] (repeatable)",
-      cxxopts::value<std::vector<std::string>>())("app", "component: the Application it joins",
-                                                  cxxopts::value<std::string>()->default_value(""))(
-      "image", "component: the image", cxxopts::value<std::string>()->default_value(""))(
-      "replicas", "component: replicas", cxxopts::value<int>()->default_value("1"))(
-      "port", "component: [name:]port[:targetPort] (repeatable)",
-      cxxopts::value<std::vector<std::string>>())(
+      cxxopts::value<std::vector<std::string>>(),
+      kind::kFree)("communication", "FROM->TO[:PORT,...] (repeatable)",
+                   cxxopts::value<std::vector<std::string>>(), kind::kFree)(
+      "app", "component: the Application it joins",
+      cxxopts::value<std::string>()->default_value(""), kind::name_of("applications"))(
+      "image", "component: the image", cxxopts::value<std::string>()->default_value(""),
+      kind::kFree)("replicas", "component: replicas", cxxopts::value<int>()->default_value("1"),
+                   kind::kFree)("port", "component: [name:]port[:targetPort] (repeatable)",
+                                cxxopts::value<std::vector<std::string>>(), kind::kFree)(
       "interval", "coinflip: time between flips",
-      cxxopts::value<std::string>()->default_value("2s"))(
-      "threshold", "coinflip: consecutive tails that notify",
-      cxxopts::value<int>()->default_value("3"))(
-      "notify", "coinflip: mqtt://host:port/topic or http(s):// webhook",
-      cxxopts::value<std::string>()->default_value(""))(
-      "seed", "coinflip: seed for a reproducible sequence", cxxopts::value<long long>())(
-      "max-flips", "coinflip: stop after this many flips", cxxopts::value<long long>())(
+      cxxopts::value<std::string>()->default_value("2s"),
+      kind::kFree)("threshold", "coinflip: consecutive tails that notify",
+                   cxxopts::value<int>()->default_value("3"),
+                   kind::kFree)("notify", "coinflip: mqtt://host:port/topic or http(s):// webhook",
+                                cxxopts::value<std::string>()->default_value(""), kind::kFree)(
+      "seed", "coinflip: seed for a reproducible sequence", cxxopts::value<long long>(),
+      kind::kFree)("max-flips", "coinflip: stop after this many flips", cxxopts::value<long long>(),
+                   kind::kFree)(
       "credentials-secret", "coinflip: Secret with username and password for the queue",
-      cxxopts::value<std::string>()->default_value(""))("positional", "",
-                                                        cxxopts::value<std::vector<std::string>>());
+      cxxopts::value<std::string>()->default_value(""),
+      kind::name_of("secrets"))("positional", "", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
+  return options;
+}
+
+int run_create(const Args& args) {
+  auto options = create_options();
   const auto parsed = parse(options, args);
   const auto mode = dry_run(parsed);
   const auto format = output_format(parsed);

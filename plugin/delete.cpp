@@ -40,9 +40,9 @@ std::string still_terminating(const json& object, const client::ResourceType& ty
 void add_delete_flags(cxxopts::Options& options) {
   options.add_options()("wait", "Wait until the objects are gone (finalizers done)",
                         cxxopts::value<bool>()->default_value("false"))(
-      "timeout", "How long --wait waits", cxxopts::value<std::string>()->default_value("120s"))(
-      "ignore-not-found", "Succeed when an object does not exist",
-      cxxopts::value<bool>()->default_value("false"));
+      "timeout", "How long --wait waits", cxxopts::value<std::string>()->default_value("120s"),
+      value_kind::kFree)("ignore-not-found", "Succeed when an object does not exist",
+                         cxxopts::value<bool>()->default_value("false"));
 }
 
 int delete_objects(const cxxopts::ParseResult& parsed, Session& session,
@@ -89,13 +89,25 @@ int delete_objects(const cxxopts::ParseResult& parsed, Session& session,
   return 0;
 }
 
-int run_delete(const Args& args) {
+cxxopts::Options delete_options() {
   auto options =
-      new_options("delete KIND NAME...", "Delete Applications, Components, AppLinks or CoinFlips.");
+      new_options("delete KIND NAME...",
+                  "Delete Applications, Components, AppLinks or CoinFlips. Owned objects are "
+                  "garbage collected; --wait waits until the finalizers are done.",
+                  "  # Delete an Application and wait until it is gone\n"
+                  "  kubectl app delete application blog -n demo --wait\n"
+                  "\n"
+                  "  # Succeed when the object does not exist\n"
+                  "  kubectl app delete coinflip coin -n demo --ignore-not-found");
   add_dry_run_flag(options);
   add_delete_flags(options);
   options.add_options()("positional", "", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
+  return options;
+}
+
+int run_delete(const Args& args) {
+  auto options = delete_options();
   const auto parsed = parse(options, args);
   const auto positional = values(parsed, "positional");
   if (positional.size() < 2) throw UsageError("usage: kubectl app delete KIND NAME...");

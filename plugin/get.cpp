@@ -89,14 +89,30 @@ std::vector<std::string> row(const client::ResourceType& type, const json& o, bo
   return r;
 }
 
+const std::vector<std::string> kGetFormats = {"wide", "yaml", "json", "name"};
+
 }  // namespace
 
-int run_get(const Args& args) {
-  auto options = new_options("get [KIND] [NAME]",
-                             "Show Applications, Components, AppLinks and CoinFlips. Without "
-                             "KIND, every kind.");
-  add_output_flag(options, "wide, yaml, json or name");
-  options.add_options()("A,all-namespaces", "List across all namespaces",
+cxxopts::Options get_options() {
+  auto options = new_options(
+      "get [KIND] [NAME]",
+      "Show Applications, Components, AppLinks and CoinFlips. Without KIND, every kind, one table "
+      "each. KIND is application (kapp), component (kcomp), applink or coinflip, singular or "
+      "plural.",
+      "  # Every kind of the namespace, one table each\n"
+      "  kubectl app get -n demo\n"
+      "\n"
+      "  # The Applications of every namespace\n"
+      "  kubectl app get applications -A\n"
+      "\n"
+      "  # One Component as YAML\n"
+      "  kubectl app get kcomp cache -n demo -o yaml\n"
+      "\n"
+      "  # A row per change, until interrupted\n"
+      "  kubectl app get applications -n demo --watch");
+  add_output_flag(options, kGetFormats);
+  options.add_options()("A,all-namespaces",
+                        "If present, list the requested object(s) across all namespaces",
                         cxxopts::value<bool>()->default_value("false"))(
       "w,watch", "After listing, print every change until interrupted (needs KIND)",
       cxxopts::value<bool>()->default_value("false"))(
@@ -104,6 +120,11 @@ int run_get(const Args& args) {
       cxxopts::value<bool>()->default_value("false"))("positional", "",
                                                       cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
+  return options;
+}
+
+int run_get(const Args& args) {
+  auto options = get_options();
   const auto parsed = parse(options, args);
   const auto positional = values(parsed, "positional");
   if (positional.size() > 2) throw UsageError("get takes at most KIND and NAME");
@@ -112,6 +133,7 @@ int run_get(const Args& args) {
   if (watch && positional.empty())
     throw UsageError("--watch follows one kind; name it: kubectl app get KIND --watch");
   const auto format = output_format(parsed);
+  if (!format.empty()) check_one_of("--output", format, kGetFormats);
   const bool wide = format == "wide";
   Session session(parsed);
   const auto ns = session.all_namespaces() ? std::string() : session.namespace_name();

@@ -117,29 +117,47 @@ Objects from_cluster(Session& session, const std::string& name) {
   return out;
 }
 
+const std::vector<std::string> kGraphFormats = {"text", "dot", "mermaid"};
+
 }  // namespace
 
-int run_graph(const Args& args) {
+cxxopts::Options graph_options() {
   auto options = new_options(
       "graph [NAME] [-f FILE]",
       "Show the communication graph: the components of Applications, the communications between "
       "them and the AppLinks across applications. From the cluster (NAME, every Application of "
-      "the namespace, or -A), or offline from files with -f (no cluster needed).");
-  add_output_flag(options, "text (default), dot (Graphviz) or mermaid");
+      "the namespace, or -A), or offline from files with -f (no cluster needed). -o is text "
+      "(the default), dot (Graphviz) or mermaid.",
+      "  # One application, as a tree\n"
+      "  kubectl app graph shop -n demo\n"
+      "\n"
+      "  # Every application of the namespace, as a Mermaid flowchart\n"
+      "  kubectl app graph -n demo -o mermaid\n"
+      "\n"
+      "  # Every namespace, drawn by Graphviz\n"
+      "  kubectl app graph -A -o dot | dot -Tsvg > apps.svg\n"
+      "\n"
+      "  # Offline, from files: no kubeconfig or cluster needed\n"
+      "  kubectl app graph -f samples/links.yaml");
+  add_output_flag(options, kGraphFormats);
   options.add_options()("A,all-namespaces", "Every Application of every namespace",
                         cxxopts::value<bool>()->default_value("false"))(
       "f,filename", "Files to read the objects from instead of the cluster ('-' reads stdin)",
-      cxxopts::value<std::vector<std::string>>())("positional", "",
-                                                  cxxopts::value<std::vector<std::string>>());
+      cxxopts::value<std::vector<std::string>>(),
+      value_kind::kFile)("positional", "", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
+  return options;
+}
+
+int run_graph(const Args& args) {
+  auto options = graph_options();
   const auto parsed = parse(options, args);
   const auto positional = values(parsed, "positional");
   if (positional.size() > 1) throw UsageError("usage: kubectl app graph [NAME] [-f FILE]");
   const auto name = positional.empty() ? std::string() : positional[0];
   auto format = output_format(parsed);
   if (format.empty()) format = "text";
-  if (format != "text" && format != "dot" && format != "mermaid")
-    throw UsageError("unsupported output format \"" + format + "\"; use text, dot or mermaid");
+  check_one_of("--output", format, kGraphFormats);
   Session session(parsed);
   if (session.all_namespaces() && !name.empty())
     throw UsageError("a NAME is looked up in one namespace; drop -A or the NAME");

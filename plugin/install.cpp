@@ -6,15 +6,25 @@
 
 namespace kapp::cli {
 
-int run_install(const Args& args) {
+cxxopts::Options install_options() {
   auto options =
       new_options("install",
                   "Install the kubectl-app CustomResourceDefinitions and wait until they are "
-                  "established. With --dry-run=client -o yaml, print them.");
-  add_output_flag(options, "yaml, json or name");
+                  "established. With --dry-run=client -o yaml, print them.",
+                  "  # Install the CRDs into the current context's cluster\n"
+                  "  kubectl app install\n"
+                  "\n"
+                  "  # Print them instead, for GitOps or kubectl apply\n"
+                  "  kubectl app install --dry-run=client -o yaml > crds.yaml");
+  add_output_flag(options, kObjectFormats);
   add_dry_run_flag(options);
   options.add_options()("timeout", "How long to wait for the CRDs to be established",
-                        cxxopts::value<std::string>()->default_value("60s"));
+                        cxxopts::value<std::string>()->default_value("60s"), value_kind::kFree);
+  return options;
+}
+
+int run_install(const Args& args) {
+  auto options = install_options();
   const auto parsed = parse(options, args);
   const auto mode = dry_run(parsed);
   const auto format = output_format(parsed);

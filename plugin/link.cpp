@@ -94,25 +94,40 @@ std::string consent_warning(client::Client& client, const controllers::applink::
 
 }  // namespace
 
-int run_link(const Args& args) {
+cxxopts::Options link_options() {
   auto options = new_options(
       "link FROM_APP/COMP TO_APP/COMP",
       "Create an AppLink: let component COMP of application FROM_APP (in -n) reach component COMP "
       "of application TO_APP (in --to-namespace). The target application must list the source "
-      "namespace in its spec.allowLinksFrom; until it does, the link stays Pending.");
-  add_output_flag(options, "yaml, json or name");
+      "namespace in its spec.allowLinksFrom; until it does, the link stays Pending.",
+      "  # Let shop's frontend (in team-a) reach payments' api (in team-b) on port 8080\n"
+      "  kubectl app link shop/frontend payments/api -n team-a --to-namespace team-b --port 8080\n"
+      "\n"
+      "  # Two ports, the Service alias and the AppLink's name chosen\n"
+      "  kubectl app link shop/frontend cart/api -n team-a --port 7070,7071 --alias cart --name "
+      "to-cart\n"
+      "\n"
+      "  # Print the AppLink without creating it\n"
+      "  kubectl app link shop/frontend payments/api -n team-a --dry-run=client -o yaml");
+  add_output_flag(options, kObjectFormats);
   add_dry_run_flag(options);
   options.add_options()("to-namespace",
                         "Namespace of the target application; the source's when not given",
-                        cxxopts::value<std::string>())(
+                        cxxopts::value<std::string>(), value_kind::kNamespace)(
       "port",
       "A Service port of the target to reach (repeatable, or a comma list); all when not given",
-      cxxopts::value<std::vector<std::string>>())(
+      cxxopts::value<std::vector<std::string>>(), value_kind::kFree)(
       "alias", "Name of the Service the source dials; TO_COMP-TO_NAMESPACE when not given",
-      cxxopts::value<std::string>()->default_value(""))(
+      cxxopts::value<std::string>()->default_value(""), value_kind::kFree)(
       "name", "Name of the AppLink; FROM_APP-FROM_COMP-to-TO_APP-TO_COMP when not given",
-      cxxopts::value<std::string>())("positional", "", cxxopts::value<std::vector<std::string>>());
+      cxxopts::value<std::string>(),
+      value_kind::kFree)("positional", "", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
+  return options;
+}
+
+int run_link(const Args& args) {
+  auto options = link_options();
   const auto parsed = parse(options, args);
   const auto positional = values(parsed, "positional");
   if (positional.size() != 2)

@@ -63,40 +63,54 @@ std::chrono::milliseconds duration_flag(const cxxopts::ParseResult& parsed, cons
   return client::parse_duration(parsed[name].as<std::string>(), std::string("--") + name);
 }
 
+const std::vector<std::string> kLogFormats = {"text", "json"};
+
 }  // namespace
 
-int run_run_controller(const Args& args) {
+cxxopts::Options run_controller_options() {
+  namespace kind = value_kind;
   auto options = new_options(
       "run-controller",
       "Run the reconcile loop of every kubectl-app controller in the foreground against the "
       "current kubeconfig context (like `make run`). Ctrl-C stops it cleanly. -n/--namespace, "
-      "repeatable or a comma list, restricts it to exactly those namespaces.");
+      "repeatable or a comma list, restricts it to exactly those namespaces.",
+      "  # Run the controllers against the current context, metrics and probes on their ports\n"
+      "  kubectl app run-controller --workers 4 --metrics-bind-address :8080 "
+      "--health-probe-bind-address :8081\n"
+      "\n"
+      "  # Exactly two namespaces, with leader election\n"
+      "  kubectl app run-controller -n team-a -n team-b --leader-elect");
   options.add_options()("workers", "Concurrent reconciles per controller",
-                        cxxopts::value<int>()->default_value("2"))(
+                        cxxopts::value<int>()->default_value("2"), kind::kFree)(
       "leader-elect", "Hold a coordination.k8s.io Lease so only one controller is active",
       cxxopts::value<bool>()->default_value("false"))(
       "leader-election-namespace",
       "Namespace of the Lease (default: $POD_NAMESPACE, else the context's)",
-      cxxopts::value<std::string>()->default_value(""))(
+      cxxopts::value<std::string>()->default_value(""), kind::kNamespace)(
       "leader-election-id", "Name of the Lease",
-      cxxopts::value<std::string>()->default_value("kubectl-app-controller"))(
-      "lease-duration", "How long a lease is valid without renewal",
-      cxxopts::value<std::string>()->default_value("15s"))(
+      cxxopts::value<std::string>()->default_value("kubectl-app-controller"),
+      kind::kFree)("lease-duration", "How long a lease is valid without renewal",
+                   cxxopts::value<std::string>()->default_value("15s"), kind::kFree)(
       "renew-deadline", "How long the leader retries renewing before giving up",
-      cxxopts::value<std::string>()->default_value("10s"))(
-      "retry-period", "How often candidates try to acquire or renew",
-      cxxopts::value<std::string>()->default_value("2s"))(
-      "metrics-bind-address", "Address of /metrics (\"0\" disables)",
-      cxxopts::value<std::string>()->default_value(":8080"))(
+      cxxopts::value<std::string>()->default_value("10s"),
+      kind::kFree)("retry-period", "How often candidates try to acquire or renew",
+                   cxxopts::value<std::string>()->default_value("2s"),
+                   kind::kFree)("metrics-bind-address", "Address of /metrics (\"0\" disables)",
+                                cxxopts::value<std::string>()->default_value(":8080"), kind::kFree)(
       "health-probe-bind-address", "Address of /healthz and /readyz (\"0\" disables)",
-      cxxopts::value<std::string>()->default_value(":8081"))(
-      "log-format", "text or json", cxxopts::value<std::string>()->default_value("text"))(
+      cxxopts::value<std::string>()->default_value(":8081"),
+      kind::kFree)("log-format", "text or json",
+                   cxxopts::value<std::string>()->default_value("text"), kind::one_of(kLogFormats))(
       "cluster-domain", "The cluster's DNS domain, for the FQDNs AppLinks point at",
-      cxxopts::value<std::string>()->default_value("cluster.local"));
+      cxxopts::value<std::string>()->default_value("cluster.local"), kind::kFree);
+  return options;
+}
+
+int run_run_controller(const Args& args) {
+  auto options = run_controller_options();
   const auto parsed = parse(options, args);
   const auto log_format = parsed["log-format"].as<std::string>();
-  if (log_format != "text" && log_format != "json")
-    throw UsageError("--log-format must be text or json");
+  check_one_of("--log-format", log_format, kLogFormats);
   log::set_format(log_format == "json" ? log::Format::Json : log::Format::Text);
   const int workers = parsed["workers"].as<int>();
   if (workers < 1 || workers > 64) throw UsageError("--workers must be between 1 and 64");

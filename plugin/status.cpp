@@ -356,15 +356,29 @@ void print_other(client::Client& client, const json& object) {
 
 }  // namespace
 
-int run_status(const Args& args) {
+cxxopts::Options status_options() {
   auto options =
       new_options("status [KIND] NAME",
                   "Show an Application as a tree (components, workloads, services, policies, "
-                  "communications, conditions, recent events), or another kind's status.");
+                  "communications, conditions, recent events), or another kind's status.",
+                  "  # An Application: components, workloads, Services, policies, conditions, "
+                  "events\n"
+                  "  kubectl app status shop -n demo\n"
+                  "\n"
+                  "  # Again at every change, until interrupted\n"
+                  "  kubectl app status shop -n demo --watch\n"
+                  "\n"
+                  "  # Another kind: its status and events\n"
+                  "  kubectl app status coinflip coin -n demo");
   options.add_options()("w,watch", "Print the status again whenever it changes, until interrupted",
                         cxxopts::value<bool>()->default_value("false"))(
       "positional", "", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
+  return options;
+}
+
+int run_status(const Args& args) {
+  auto options = status_options();
   const auto parsed = parse(options, args);
   const auto positional = values(parsed, "positional");
   if (positional.empty() || positional.size() > 2)

@@ -6,18 +6,28 @@
 
 namespace kapp::cli {
 
-int run_undeploy(const Args& args) {
+cxxopts::Options undeploy_options() {
   auto options = new_options(
       "undeploy",
       "Remove the controller deployed by `kubectl app deploy` from -n/--namespace (default "
       "kubectl-app-system): its Deployment, Service, RBAC, ServiceAccount and, when kubectl-app "
       "created it, the Namespace. Objects it does not manage are left in place. The CRDs and "
-      "your Applications stay; `kubectl app uninstall` removes those.");
+      "your Applications stay; `kubectl app uninstall` removes those.",
+      "  # Remove the controller and wait until its objects are gone\n"
+      "  kubectl app undeploy --wait\n"
+      "\n"
+      "  # What would be removed from team-ops\n"
+      "  kubectl app undeploy -n team-ops --dry-run=client");
   add_dry_run_flag(options);
   options.add_options()("wait", "Wait until every deleted object is gone",
                         cxxopts::value<bool>()->default_value("false"))(
       "timeout", "How long to wait with --wait",
-      cxxopts::value<std::string>()->default_value("120s"));
+      cxxopts::value<std::string>()->default_value("120s"), value_kind::kFree);
+  return options;
+}
+
+int run_undeploy(const Args& args) {
+  auto options = undeploy_options();
   const auto parsed = parse(options, args);
   const auto mode = dry_run(parsed);
   const auto ns =

@@ -6,17 +6,28 @@
 
 namespace kapp::cli {
 
-int run_uninstall(const Args& args) {
+cxxopts::Options uninstall_options() {
   auto options =
       new_options("uninstall",
                   "Remove the kubectl-app CustomResourceDefinitions. Refuses while "
-                  "Applications, Components, AppLinks or CoinFlips exist, unless --force.");
+                  "Applications, Components, AppLinks or CoinFlips exist, unless --force.",
+                  "  # Remove the CRDs once no object is left\n"
+                  "  kubectl app uninstall\n"
+                  "\n"
+                  "  # Remove them with every object of their kinds\n"
+                  "  kubectl app uninstall --force");
   add_dry_run_flag(options);
   options.add_options()(
       "force", "Delete the definitions even while objects exist; the objects are deleted with them",
       cxxopts::value<bool>()->default_value("false"))(
       "wait", "Wait until the definitions are gone", cxxopts::value<bool>()->default_value("true"))(
-      "timeout", "How long to wait", cxxopts::value<std::string>()->default_value("120s"));
+      "timeout", "How long to wait", cxxopts::value<std::string>()->default_value("120s"),
+      value_kind::kFree);
+  return options;
+}
+
+int run_uninstall(const Args& args) {
+  auto options = uninstall_options();
   const auto parsed = parse(options, args);
   const auto mode = dry_run(parsed);
   if (mode == DryRun::Client) {

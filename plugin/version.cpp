@@ -7,17 +7,29 @@
 
 namespace kapp::cli {
 
-int run_version(const Args& args) {
+namespace {
+const std::vector<std::string> kVersionFormats = {"yaml", "json"};
+}  // namespace
+
+cxxopts::Options version_options() {
   auto options =
-      new_options("version", "Print the client version, and the server's when reachable.");
+      new_options("version", "Print the client version, and the server's when reachable.",
+                  "  # The client and the server versions\n"
+                  "  kubectl app version\n"
+                  "\n"
+                  "  # The client version only, as JSON\n"
+                  "  kubectl app version --client -o json");
   options.add_options()("client", "Print only the client version",
                         cxxopts::value<bool>()->default_value("false"));
-  add_output_flag(options, "yaml or json");
+  add_output_flag(options, kVersionFormats);
+  return options;
+}
+
+int run_version(const Args& args) {
+  auto options = version_options();
   const auto parsed = parse(options, args);
   const auto format = output_format(parsed);
-  if (!format.empty() && format != "yaml" && format != "json") {
-    throw UsageError("--output must be yaml or json for version");
-  }
+  if (!format.empty()) check_one_of("--output", format, kVersionFormats);
 
   nlohmann::json out = {
       {"clientVersion", {{"gitVersion", "v" KAPP_VERSION}, {"platform", "linux/amd64"}}}};

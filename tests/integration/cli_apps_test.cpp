@@ -532,19 +532,30 @@ TEST_CASE("errors found on the client side keep the error prefix") {
   CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
 }
 
-TEST_CASE("help puts a blank line before Usage, names kubectl app and hides empty defaults") {
+TEST_CASE("help puts a blank line before Usage, names kubectl app and shows kubectl's defaults") {
   for (const auto* verb : {"get", "create", "status", "delete", "completion", "version"}) {
-    const auto result = run({KAPP_BINARY, verb, "--help"});
-    INFO(verb << "\n" << result.out);
-    CHECK(result.exit_code == 0);
-    CHECK_THAT(result.out, Catch::Contains("\n\nUsage:\n  kubectl app " + std::string(verb)));
-    CHECK_THAT(result.out, !Catch::Contains("\n\n\nUsage:"));
-    CHECK_THAT(result.out, !Catch::Contains("(default: \"\")"));
-    CHECK_THAT(result.out, !Catch::Contains("kubectl-app "));
+    for (const auto* flag : {"--help", "-h"}) {
+      const auto result = run({KAPP_BINARY, verb, flag});
+      INFO(verb << "\n" << result.out);
+      CHECK(result.exit_code == 0);
+      CHECK_THAT(result.out, Catch::Contains("\n\nUsage:\n  kubectl app " + std::string(verb)));
+      CHECK_THAT(result.out, !Catch::Contains("\n\n\nUsage:"));
+      CHECK_THAT(result.out, !Catch::Contains("(default: "));
+      CHECK_THAT(result.out, !Catch::Contains("kubectl-app "));
+    }
   }
   const auto get = run({KAPP_BINARY, "get", "--help"});
-  CHECK_THAT(get.out, Catch::Matches("(.|\n)*-o, --output arg +Output format: wide, yaml, json or "
-                                     "name\n(.|\n)*"));
+  CHECK_THAT(get.out,
+             Catch::Contains("\n    -o, --output='':\n\tOutput format. One of: (wide, yaml, json, "
+                             "name).\n"));
+  const auto top = run({KAPP_BINARY, "--help"});
+  CHECK(top.exit_code == 0);
+  CHECK_THAT(top.out, Catch::Contains("\nAvailable Commands:\n  create "));
+  const auto global = run({KAPP_BINARY, "options"});
+  CHECK(global.exit_code == 0);
+  CHECK_THAT(global.out,
+             Catch::StartsWith("The following options can be passed to any command:\n\n") &&
+                 Catch::Contains("\n    --kubeconfig='':\n\tPath to the kubeconfig file"));
   const auto bad = run({KAPP_BINARY, "get", "--nope"});
   CHECK_THAT(bad.err, Catch::StartsWith("error: Option") &&
                           Catch::EndsWith(" does not exist; see 'kubectl app get --help'\n"));

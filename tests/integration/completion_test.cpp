@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/client/resource.h"
+#include "plugin/commands.h"
 #include "tests/support/cluster.h"
 
 using namespace kapp::test;
@@ -71,14 +72,87 @@ void create_application(const std::string& ns, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("completion offers every verb after kubectl app") {
+TEST_CASE("completion offers every verb of the verb table after kubectl app, hidden ones not") {
   const auto completion = complete({""});
-  for (const auto* verb :
-       {"create", "get", "status", "graph", "link", "unlink", "delete", "install", "uninstall",
-        "run-controller", "deploy", "undeploy", "version"}) {
-    CHECK(offers(completion, verb));
+  for (const auto& verb : kapp::cli::verbs()) {
+    INFO(verb.name);
+    CHECK(offers(completion, verb.name) == !verb.hidden);
   }
+  CHECK(offers(completion, "options"));
+  CHECK_FALSE(offers(completion, "__complete-data"));
   CHECK(completion.directive == ":4");  // no file names instead of verbs
+}
+
+namespace {
+
+// The values a flag's value kind lists ("one-of:a,b" -> a, b), none for the other kinds.
+std::vector<std::string> listed_values(const std::string& kind) {
+  std::vector<std::string> out;
+  if (kind.rfind("one-of:", 0) != 0) return out;
+  std::istringstream list(kind.substr(7));
+  for (std::string value; std::getline(list, value, ',');) out.push_back(value);
+  return out;
+}
+
+}  // namespace
+
+// Walks the parser itself (each verb's options function), not the completion data: a flag added
+// to a verb without a value kind, or that the helper does not offer, fails here.
+TEST_CASE("completion offers every flag of every verb, each with a value kind it completes") {
+  for (const auto& verb : kapp::cli::verbs()) {
+    if (verb.hidden) continue;
+    INFO("verb " << verb.name);
+    REQUIRE(verb.options != nullptr);  // the table row names the verb's options function
+    const auto options = verb.options();
+    const auto offered = complete({verb.name, "-"});
+    CHECK(offered.directive == ":4");
+    for (const auto& group : options.groups()) {
+      for (const auto& flag : options.group_help(group).options) {
+        const auto name = flag.l.empty() ? "-" + flag.s : "--" + flag.l[0];
+        INFO("flag " << name << " value kind \"" << flag.arg_help << "\"");
+        if (name == "--positional") {
+          CHECK((flag.arg_help.empty() || kapp::cli::value_kind::known(flag.arg_help)));
+          continue;
+        }
+        if (!flag.is_boolean) CHECK(kapp::cli::value_kind::known(flag.arg_help));
+        if (!flag.s.empty()) CHECK(offers(offered, "-" + flag.s));
+        if (!flag.l.empty()) CHECK(offers(offered, "--" + flag.l[0]));
+        const auto values = listed_values(flag.arg_help);
+        if (values.empty()) continue;
+        const auto attached = complete({verb.name, name + "="});
+        for (const auto& value : values) CHECK(offers(attached, name + "=" + value));
+        if (flag.has_implicit) {
+          for (const auto& value : values) CHECK(offers(offered, name + "=" + value));
+        } else {
+          CHECK(complete({verb.name, name, ""}).candidates == values);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("completion offers file names for the value of -f and --kubeconfig only") {
+  CHECK(complete({"create", "-f", ""}).directive == ":0");
+  CHECK(complete({"get", "--kubeconfig", ""}).directive == ":0");
+  CHECK(complete({"get", "--request-timeout", ""}).directive == ":4");
+  CHECK(complete({"create", "--image", ""}).candidates.empty());
+}
+
+TEST_CASE("completion offers the contexts, clusters and users of the kubeconfig") {
+  TempDir dir;
+  const auto kubeconfig = dir.write("config",
+                                    "apiVersion: v1\nkind: Config\n"
+                                    "clusters:\n- name: prod\n  cluster: {server: https://prod}\n"
+                                    "users:\n- name: alice\n  user: {token: t}\n"
+                                    "contexts:\n- name: prod-alice\n"
+                                    "  context: {cluster: prod, user: alice}\n"
+                                    "current-context: prod-alice\n");
+  CHECK(complete({"get", "--kubeconfig", kubeconfig, "--context", ""}).candidates ==
+        std::vector<std::string>{"prod-alice"});
+  CHECK(complete({"get", "--kubeconfig", kubeconfig, "--cluster", "p"}).candidates ==
+        std::vector<std::string>{"prod"});
+  CHECK(complete({"get", "--kubeconfig", kubeconfig, "--user", ""}).candidates ==
+        std::vector<std::string>{"alice"});
 }
 
 TEST_CASE("completion offers only the verbs that start with the typed prefix") {
@@ -195,7 +269,11 @@ TEST_CASE("completion in bash of a standalone kubectl-app offers verbs and objec
                       "complete_line 'kubectl-app st'\n"
                       "complete_line '" +
                       binary + " get applications -n " + ns.name() + " '\n";
-  const auto result = run({"bash", "-c", script}, {{"KUBECONFIG", admin_kubeconfig()}});
+  // kubectl-app on PATH, as it is for a user who types it; the helper is found beside the script.
+  const char* path = std::getenv("PATH");
+  const auto bin_dir = std::filesystem::path(KAPP_BINARY).parent_path().string();
+  const auto result = run({"bash", "-c", script}, {{"KUBECONFIG", admin_kubeconfig()},
+                                                   {"PATH", bin_dir + ":" + (path ? path : "")}});
   INFO(result.err);
   CHECK(result.exit_code == 0);
   CHECK(result.out == "status\nshop\n");
@@ -273,7 +351,7 @@ TEST_CASE("completion helper prints kubectl_complete-app for installing on PATH"
   TempDir dir;
   const auto helper = dir.write("kubectl_complete-app", result.out, /*executable=*/true);
   CHECK(run({"sh", "-n", helper}).exit_code == 0);
-  const auto completion = parse(run({helper, "comp"}));
+  const auto completion = parse(run({helper, "comp"}, {{"KUBECTL_APP", KAPP_BINARY}}));
   CHECK(completion.candidates == std::vector<std::string>{"completion"});
 }
 

@@ -116,5 +116,5 @@ TEST_CASE(
 TEST_CASE("run-controller refuses bad flags with one clear line") {
   const auto result = kubectl_app({"run-controller", "--log-format=xml"});
   CHECK(result.exit_code == 1);
-  CHECK(result.err == "error: --log-format must be text or json\n");
+  CHECK(result.err == "error: invalid --log-format \"xml\"; use text or json\n");
 }
