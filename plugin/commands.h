@@ -10,6 +10,8 @@ int run_install(const Args& args);
 int run_uninstall(const Args& args);
 int run_run_controller(const Args& args);
 int run_create(const Args& args);
+cxxopts::Options diff_options();
+int run_diff(const Args& args);
 int run_get(const Args& args);
 int run_status(const Args& args);
 int run_graph(const Args& args);

@@ -22,6 +22,8 @@ const Verb kVerbs[] = {
     {"create",
      "Create or update objects from files (-f) or an Application, component or coinflip from flags",
      kapp::cli::run_create},
+    {"diff", "Diff the live objects against what applying files (-f) would make them",
+     kapp::cli::run_diff},
     {"get", "List Applications, Components, AppLinks and CoinFlips", kapp::cli::run_get},
     {"status", "Show an Application as a tree with its conditions and events",
      kapp::cli::run_status},
