@@ -92,7 +92,8 @@ int delete_all(const cxxopts::ParseResult& parsed, Session& session,
                const client::ResourceType& type) {
   const auto ns = session.all_namespaces() ? std::string() : session.namespace_name();
   std::vector<Target> targets;
-  for (const auto& item : session.client().list(type, ns)["items"])
+  const auto list = session.client().list(type, ns);
+  for (const auto& item : list["items"])
     targets.push_back(
         {item["metadata"].value("namespace", ""), item["metadata"].value("name", "")});
   if (targets.empty()) {
