@@ -19,6 +19,8 @@ cxxopts::Options run_controller_options();
 int run_run_controller(const Args& args);
 cxxopts::Options create_options();
 int run_create(const Args& args);
+cxxopts::Options diff_options();
+int run_diff(const Args& args);
 cxxopts::Options get_options();
 int run_get(const Args& args);
 cxxopts::Options status_options();

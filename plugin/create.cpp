@@ -23,11 +23,6 @@ std::string read_input(const std::string& path) {
   return util::read_file(path, "file");
 }
 
-struct Planned {
-  Manifest manifest;
-  client::ResourceType type;
-};
-
 std::string ns_of(const json& o) { return o["metadata"].value("namespace", ""); }
 std::string name_of(const json& o) { return o["metadata"].value("name", ""); }
 
@@ -40,6 +35,8 @@ bool created_in(const std::vector<Planned>& plan, const std::string& kind, const
   }
   return false;
 }
+
+}  // namespace
 
 std::vector<Planned> resolve(client::Client& client, std::vector<Manifest> manifests,
                              const std::string& ns) {
@@ -59,6 +56,8 @@ std::vector<Planned> resolve(client::Client& client, std::vector<Manifest> manif
   }
   return plan;
 }
+
+namespace {
 
 // SPEC: a Component's Application must exist first (or come in the same input).
 void check_applications_exist(client::Client& client, const std::vector<Planned>& plan) {
@@ -107,7 +106,9 @@ std::string verb_for(const std::optional<json>& before, const json& after) {
   return user_visible(*before) == user_visible(after) ? "unchanged" : "configured";
 }
 
-int create_from_files(const cxxopts::ParseResult& parsed, DryRun mode, const std::string& format) {
+}  // namespace
+
+std::vector<Manifest> read_manifests(const cxxopts::ParseResult& parsed) {
   std::vector<Manifest> manifests;
   std::vector<std::string> files;
   for (const auto& flag : parsed["filename"].as<std::vector<std::string>>()) {
@@ -119,6 +120,13 @@ int create_from_files(const cxxopts::ParseResult& parsed, DryRun mode, const std
     auto parsed_file = objects::parse_manifests(read_input(file), file == "-" ? "<stdin>" : file);
     std::move(parsed_file.begin(), parsed_file.end(), std::back_inserter(manifests));
   }
+  return manifests;
+}
+
+namespace {
+
+int create_from_files(const cxxopts::ParseResult& parsed, DryRun mode, const std::string& format) {
+  auto manifests = read_manifests(parsed);
   Session session(parsed);
   objects::prepare(manifests, target_namespace(parsed, session, mode));
   if (mode == DryRun::Client) {

@@ -354,25 +354,52 @@ void print_other(client::Client& client, const json& object) {
   print_events(client, object);
 }
 
+// The objects `status` shows: the one named, or without a name every one of `type` in the
+// namespace, or in every namespace with -A (as kubectl describe TYPE [-A] lists them).
+std::vector<json> objects_to_show(Session& session, const client::ResourceType& type,
+                                  const std::string& name) {
+  if (!name.empty()) return {session.client().get(type, session.namespace_name(), name)};
+  const auto ns = session.all_namespaces() ? std::string() : session.namespace_name();
+  auto list = session.client().list(type, ns);
+  return std::vector<json>(list["items"].begin(), list["items"].end());
+}
+
+// With -A the one positional argument is a KIND: names do not cross namespaces.
+const client::ResourceType& kind_across_namespaces(const std::string& word) {
+  try {
+    return kind_named(word);
+  } catch (const UsageError&) {
+    throw UsageError(
+        "a resource cannot be retrieved by name across all namespaces; use -A "
+        "with a KIND only (kubectl app status -A [KIND])");
+  }
+}
+
 }  // namespace
 
 cxxopts::Options status_options() {
-  auto options =
-      new_options("status [KIND] NAME",
-                  "Show an Application as a tree (components, workloads, services, policies, "
-                  "communications, conditions, recent events), or another kind's status.",
-                  "  # An Application: components, workloads, Services, policies, conditions, "
-                  "events\n"
-                  "  kubectl app status shop -n demo\n"
-                  "\n"
-                  "  # Again at every change, until interrupted\n"
-                  "  kubectl app status shop -n demo --watch\n"
-                  "\n"
-                  "  # Another kind: its status and events\n"
-                  "  kubectl app status coinflip coin -n demo");
-  options.add_options()("w,watch", "Print the status again whenever it changes, until interrupted",
+  auto options = new_options(
+      "status [KIND] [NAME]",
+      "Show an Application as a tree (components, workloads, services, policies, "
+      "communications, conditions, recent events), or another kind's status. Without NAME, "
+      "every Application (or object of KIND with -A KIND) of the namespace, or of every "
+      "namespace with -A.",
+      "  # An Application: components, workloads, Services, policies, conditions, events\n"
+      "  kubectl app status shop -n demo\n"
+      "\n"
+      "  # Again at every change, until interrupted\n"
+      "  kubectl app status shop -n demo --watch\n"
+      "\n"
+      "  # Another kind: its status and events\n"
+      "  kubectl app status coinflip coin -n demo\n"
+      "\n"
+      "  # Every Application of every namespace\n"
+      "  kubectl app status -A");
+  options.add_options()("A,all-namespaces", "Every object of every namespace (no NAME)",
                         cxxopts::value<bool>()->default_value("false"))(
-      "positional", "", cxxopts::value<std::vector<std::string>>());
+      "w,watch", "Print the status again whenever it changes, until interrupted",
+      cxxopts::value<bool>()->default_value("false"))("positional", "",
+                                                      cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"positional"});
   return options;
 }
@@ -381,12 +408,17 @@ int run_status(const Args& args) {
   auto options = status_options();
   const auto parsed = parse(options, args);
   const auto positional = values(parsed, "positional");
-  if (positional.empty() || positional.size() > 2)
-    throw UsageError("usage: kubectl app status [KIND] NAME");
-  const auto& type = positional.size() == 2 ? kind_named(positional[0]) : res::kApplication;
   Session session(parsed);
-  auto object = session.client().get(type, session.namespace_name(), positional.back());
-  object["kind"] = type.kind;
+  const bool every = session.all_namespaces();
+  if (positional.size() > (every ? 1U : 2U))
+    throw UsageError(every ? "usage: kubectl app status -A [KIND]"
+                           : "usage: kubectl app status [KIND] [NAME]");
+  const auto& type = every && positional.size() == 1 ? kind_across_namespaces(positional[0])
+                     : positional.size() == 2        ? kind_named(positional[0])
+                                                     : res::kApplication;
+  const auto name = every || positional.empty() ? std::string() : positional.back();
+  if (name.empty() && parsed["watch"].as<bool>())
+    throw UsageError("--watch follows one object; name it: kubectl app status [KIND] NAME --watch");
   auto print = [&](const json& o) {
     if (type.kind == "Application") {
       print_application(session.client(), o);
@@ -395,9 +427,20 @@ int run_status(const Args& args) {
     }
     std::cout.flush();
   };
-  print(object);
+  auto found = objects_to_show(session, type, name);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    found[i]["kind"] = type.kind;
+    if (i > 0) std::cout << "\n";
+    print(found[i]);
+  }
+  if (found.empty()) {
+    std::cerr << (every ? std::string("No resources found")
+                        : "No resources found in " + session.namespace_name() + " namespace.")
+              << "\n";
+  }
   if (!parsed["watch"].as<bool>()) return 0;
-  follow(session.client(), type, session.namespace_name(), positional.back(),
+  const auto& object = found[0];
+  follow(session.client(), type, session.namespace_name(), name,
          object["metadata"].value("resourceVersion", ""),
          [&](const std::string& event, const json& o) {
            std::cout << "\n";

@@ -12,6 +12,8 @@ const std::vector<Verb>& verbs() {
        "Create or update objects from files (-f) or an Application, component or coinflip from "
        "flags",
        run_create, create_options},
+      {"diff", "Diff the live objects against what applying files (-f) would make them", run_diff,
+       diff_options},
       {"get", "List Applications, Components, AppLinks and CoinFlips", run_get, get_options},
       {"status", "Show an Application as a tree with its conditions and events", run_status,
        status_options},

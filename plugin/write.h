@@ -5,11 +5,27 @@
 #include <string>
 #include <vector>
 
+#include "core/client/client.h"
 #include "core/client/resource.h"
 #include "core/objects/manifest.h"
 #include "plugin/cli.h"
 
 namespace kapp::cli {
+
+// The documents of every -f of `parsed` (FILE, FILE1,FILE2, or '-' for stdin), in order, as
+// objects::parse_manifests reads them. Throws InputError naming the file and line.
+std::vector<objects::Manifest> read_manifests(const cxxopts::ParseResult& parsed);
+
+// An object of the user's input with its REST type, from the server's discovery.
+struct Planned {
+  objects::Manifest manifest;
+  client::ResourceType type;
+};
+// Finds each object's type, fills in `ns` for namespaced objects that name none and drops the
+// namespace of cluster-scoped ones. Throws InputError naming the document for a kind the
+// server does not serve, ApiError when discovery fails.
+std::vector<Planned> resolve(client::Client& client, std::vector<objects::Manifest> manifests,
+                             const std::string& ns);
 
 // The namespace objects go to: -n, else the context's; a client-side dry run needs no
 // kubeconfig, so there it is -n or "default".
