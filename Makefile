@@ -1,6 +1,8 @@
 # kubectl-app: the targets a kubebuilder user expects, plus the local control plane.
 BUILD_DIR ?= build
 SANITIZE_DIR ?= build-sanitize
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
 CLUSTER_DIR ?= $(CURDIR)/.cluster
 BIN := $(BUILD_DIR)/kubectl-app
 KUBECONFIG_LOCAL := $(CLUSTER_DIR)/kubeconfig
@@ -8,7 +10,7 @@ CTEST_FLAGS ?= --output-on-failure
 
 .PHONY: all deps build test test-unit test-integration test-sanitize controlplane cluster cluster-down \
         install uninstall run docker-build deploy undeploy manifests demo demo-down bench fmt fmt-check clean \
-        release install-plugin
+        release install-plugin fuzz fuzz-ci
 
 all: build
 
@@ -37,6 +39,12 @@ test-sanitize: deps controlplane ## The whole suite under AddressSanitizer and U
 	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DKAPP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build $(SANITIZE_DIR)
 	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest $(CTEST_FLAGS)
+
+fuzz: deps ## Run each libFuzzer target for FUZZ_SECONDS (60) seconds, clang + ASan/UBSan, in build-fuzz/
+	FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+
+fuzz-ci: deps ## Each libFuzzer target briefly (25 s), as CI runs them
+	FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=25 tests/fuzz/run.sh
 
 cluster: controlplane ## Bring up a local control plane; its kubeconfig is .cluster/kubeconfig
 	@tests/cluster/up.sh $(CLUSTER_DIR)
@@ -93,4 +101,4 @@ fmt-check:
 	clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)

@@ -40,12 +40,17 @@ class InputError : public Error {
 // The API server could not be reached, or TLS failed; nothing was answered.
 class TransportError : public Error {
  public:
+  // TimedOut: no answer within the request timeout. ConnectionBroken: the connection was reset
+  // or closed before the answer was whole (client-go retries a GET then; see client.cpp).
+  enum class Kind { Other, TimedOut, ConnectionBroken };
   explicit TransportError(const std::string& message, bool timed_out = false)
-      : Error(message), timed_out_(timed_out) {}
-  bool timed_out() const { return timed_out_; }
+      : Error(message), kind_(timed_out ? Kind::TimedOut : Kind::Other) {}
+  TransportError(const std::string& message, Kind kind) : Error(message), kind_(kind) {}
+  bool timed_out() const { return kind_ == Kind::TimedOut; }
+  bool connection_broken() const { return kind_ == Kind::ConnectionBroken; }
 
  private:
-  bool timed_out_;
+  Kind kind_;
 };
 
 // One field-level cause of an Invalid or Conflict answer.

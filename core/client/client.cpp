@@ -1,6 +1,7 @@
 #include "core/client/client.h"
 
 #include <algorithm>
+#include <charconv>
 #include <thread>
 
 #include "core/errors.h"
@@ -10,9 +11,13 @@
 namespace kapp::client {
 namespace {
 
-constexpr int kMaxAttempts = 5;
-constexpr auto kBaseBackoff = std::chrono::milliseconds(200);
+using std::chrono::milliseconds;
+
+constexpr int kMaxRetries = 10;  // client-go's default maxRetries (rest/request.go NewRequest)
+constexpr int kMaxAttemptsWithoutRetryAfter = 5;
+constexpr auto kBaseBackoff = milliseconds(200);
 constexpr int kMaxRetryAfterSeconds = 30;
+constexpr auto kBrokenConnectionWait = milliseconds(1000);  // client-go's artificial Retry-After
 
 std::string url_encode(const std::string& value) {
   static const char* hex = "0123456789ABCDEF";
@@ -42,8 +47,43 @@ std::string hint_for(int code) {
   }
 }
 
+// obj[key] when obj is an object and that is a string, else "": answers from the server are
+// read without trusting their shape (a type mismatch must not escape as a library error).
+std::string text_at(const json& obj, const char* key) {
+  if (!obj.is_object()) return "";
+  const auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 bool retryable(int code) {
   return code == 429 || code == 500 || code == 502 || code == 503 || code == 504;
+}
+
+// The Retry-After header in whole seconds, as client-go's retryAfterSeconds reads it (an
+// integer; an HTTP date or anything else counts as absent).
+std::optional<int> retry_after_seconds(const HttpResponse& response) {
+  const auto it = response.headers.find("retry-after");
+  if (it == response.headers.end() || it->second.empty()) return std::nullopt;
+  int seconds = 0;
+  const char* end = it->second.data() + it->second.size();
+  const auto [ptr, ec] = std::from_chars(it->second.data(), end, seconds);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return seconds;
+}
+
+// How long to wait before sending again after `response` to attempt number `attempt` (from
+// 1), or nullopt when the answer is final. The rules are Client::request's.
+std::optional<milliseconds> retry_delay(const HttpResponse& response, bool idempotent,
+                                        int attempt) {
+  const int code = static_cast<int>(response.status);
+  if (code != 429 && code < 500) return std::nullopt;
+  if (const auto seconds = retry_after_seconds(response)) {
+    if (attempt > kMaxRetries) return std::nullopt;
+    return std::chrono::seconds(std::clamp(*seconds, 0, kMaxRetryAfterSeconds));
+  }
+  if (attempt >= kMaxAttemptsWithoutRetryAfter) return std::nullopt;
+  if (code == 429 || (idempotent && retryable(code))) return kBaseBackoff * (1 << (attempt - 1));
+  return std::nullopt;
 }
 
 }  // namespace
@@ -63,13 +103,15 @@ void throw_api_error(const HttpResponse& response, const std::string& method,
   std::string reason, message;
   std::vector<StatusCause> causes;
   const auto status = util::parse_json_bounded(response.body);
-  if (status.is_object() && status.value("kind", "") == "Status") {
-    reason = status.value("reason", "");
-    message = status.value("message", "");
-    if (status.contains("details") && status["details"].is_object()) {
-      for (const auto& cause : status["details"].value("causes", json::array())) {
+  if (text_at(status, "kind") == "Status") {
+    reason = text_at(status, "reason");
+    message = text_at(status, "message");
+    const auto details = status.find("details");
+    if (details != status.end() && details->is_object() && details->contains("causes") &&
+        (*details)["causes"].is_array()) {
+      for (const auto& cause : (*details)["causes"]) {
         causes.push_back(
-            {cause.value("reason", ""), cause.value("field", ""), cause.value("message", "")});
+            {text_at(cause, "reason"), text_at(cause, "field"), text_at(cause, "message")});
       }
     }
   }
@@ -95,6 +137,8 @@ void throw_api_error(const HttpResponse& response, const std::string& method,
 Client::Client(RestConfig config, std::unique_ptr<Transport> transport)
     : config_(std::move(config)),
       transport_(std::move(transport)),
+      credentials_(config_),
+      pause_([](milliseconds delay) { std::this_thread::sleep_for(delay); }),
       tokens_(config_.burst),
       last_refill_(std::chrono::steady_clock::now()) {}
 
@@ -133,10 +177,36 @@ void Client::observe(const std::string& method, long code) {
   if (observer_) observer_(method, code);
 }
 
+void Client::set_retry_pause(Pause pause) { pause_ = std::move(pause); }
+
+HttpResponse Client::exchange(HttpRequest& request, const DataCallback* on_data) {
+  auto send = [&] {
+    request.credentials = credentials_.current();
+    return on_data != nullptr ? transport_->stream(request, *on_data) : transport_->send(request);
+  };
+  auto response = send();
+  // An expired exec credential or a rotated token file earns one fresh attempt.
+  if (response.status == 401 && credentials_.invalidate()) {
+    log::info(4, "the server rejected the credentials for " + request.method + " " + request.path +
+                     "; refreshing them once");
+    response = send();
+  }
+  return response;
+}
+
 json Client::request(HttpRequest request, bool idempotent) {
   for (int attempt = 1;; ++attempt) {
     wait_for_rate_limit();
-    const auto response = transport_->send(request);
+    HttpResponse response;
+    try {
+      response = exchange(request, nullptr);
+    } catch (const TransportError& e) {
+      if (request.method != "GET" || !e.connection_broken() || attempt > kMaxRetries) throw;
+      log::info(4, "retrying " + request.method + " " + request.path + " in " +
+                       std::to_string(kBrokenConnectionWait.count()) + "ms after: " + e.what());
+      pause_(kBrokenConnectionWait);
+      continue;
+    }
     observe(request.method, response.status);
     if (response.status >= 200 && response.status < 300) {
       if (response.body.empty()) return json::object();
@@ -147,21 +217,12 @@ json Client::request(HttpRequest request, bool idempotent) {
       }
       return body;
     }
-    const bool may_retry =
-        attempt < kMaxAttempts &&
-        (response.status == 429 || (idempotent && retryable(int(response.status))));
-    if (!may_retry) throw_api_error(response, request.method, request.path);
-    auto delay = kBaseBackoff * (1 << (attempt - 1));
-    if (auto it = response.headers.find("retry-after"); it != response.headers.end()) {
-      delay =
-          std::chrono::seconds(std::clamp(std::atoi(it->second.c_str()), 1, kMaxRetryAfterSeconds));
-    }
+    const auto delay = retry_delay(response, idempotent, attempt);
+    if (!delay) throw_api_error(response, request.method, request.path);
     log::info(4, "retrying " + request.method + " " + request.path + " after " +
-                     std::to_string(response.status) + " in " +
-                     std::to_string(
-                         std::chrono::duration_cast<std::chrono::milliseconds>(delay).count()) +
+                     std::to_string(response.status) + " in " + std::to_string(delay->count()) +
                      "ms");
-    std::this_thread::sleep_for(delay);
+    pause_(*delay);
   }
 }
 
@@ -315,23 +376,28 @@ std::string Client::watch(const ResourceType& type, const std::string& ns,
   auto handle_line = [&](const std::string& line) {
     if (line.empty()) return true;
     const auto event = util::parse_json_bounded(line);
-    if (!event.is_object() || !event.contains("type")) {
+    const auto kind = text_at(event, "type");
+    if (kind.empty() || !event.contains("object") || !event["object"].is_object()) {
       throw Error("the API server sent an unreadable watch event for " + type.qualified() +
                   "; retry");
     }
-    const auto kind = event["type"].get<std::string>();
+    WatchEvent out{kind, event["object"]};
     if (kind == "ERROR") {
-      HttpResponse status{event["object"].value("code", 500), event["object"].dump(), {}};
+      const auto code = out.object.find("code");
+      HttpResponse status{
+          code != out.object.end() && code->is_number_integer() ? code->get<long>() : 500,
+          out.object.dump(),
+          {}};
       throw_api_error(status, "WATCH", request.path);
     }
-    WatchEvent out{kind, event["object"]};
-    if (out.object.contains("metadata"))
-      last_version = out.object["metadata"].value("resourceVersion", last_version);
+    if (const auto version = text_at(out.object.value("metadata", json()), "resourceVersion");
+        !version.empty())
+      last_version = version;
     return on_event(out);
   };
 
   wait_for_rate_limit();
-  const auto response = transport_->stream(request, [&](std::string_view chunk) {
+  const DataCallback on_data = [&](std::string_view chunk) {
     pending.append(chunk);
     std::size_t start = 0;
     for (auto newline = pending.find('\n'); newline != std::string::npos;
@@ -348,7 +414,8 @@ std::string Client::watch(const ResourceType& type, const std::string& ns,
                   util::describe_bytes(util::kMaxWatchLineBytes) + "; refusing it");
     }
     return true;
-  });
+  };
+  const auto response = exchange(request, &on_data);
   observe("WATCH", response.status);
   if (response.status >= 300) throw_api_error(response, "WATCH", request.path);
   if (!stopped && !pending.empty()) handle_line(pending);

@@ -99,17 +99,35 @@ class Client {
   // GET on any path (/version, discovery); throws ApiError on failure.
   json get_path(const std::string& path);
 
-  // Sends a request with retries (429, 5xx on idempotent verbs) and rate limiting; returns the
-  // decoded body or throws ApiError/TransportError.
+  // Sends a request with rate limiting, credentials and retries, and returns the decoded body.
+  // Retries as client-go's rest.Request does (rest/request.go checkWait, rest/with_retry.go):
+  // - an answer 429 or 5xx with an integer Retry-After header, on any verb: after that many
+  //   seconds (capped at 30 s, our bound), at most 10 retries (client-go's maxRetries);
+  // - a GET whose connection broke (reset, closed, body cut short): after 1 s, as client-go's
+  //   IsRetryableErrorFunc for GET does, at most 10 retries;
+  // - beyond client-go, 429 without Retry-After on any verb and 500/502/503/504 without it on
+  //   idempotent verbs: exponential back-off from 200 ms, at most 5 attempts in all.
+  // A 401 drops the exec plugin's or token file's credential and sends once more with a fresh
+  // one (client-go's exec authenticator refreshes on 401 too). Throws ApiError with the last
+  // answer, TransportError when none came, ConfigError when the exec plugin fails.
   json request(HttpRequest request, bool idempotent);
+
+  // How the client waits between retries: std::this_thread::sleep_for by default; tests record
+  // the waits instead of sleeping.
+  using Pause = std::function<void(std::chrono::milliseconds)>;
+  void set_retry_pause(Pause pause);
 
  private:
   void wait_for_rate_limit();
+  // One exchange with fresh credentials, and once more after a 401 if they can be refreshed.
+  HttpResponse exchange(HttpRequest& request, const DataCallback* on_data);
   void observe(const std::string& method, long code);
   json discovery_for(const std::string& api_version);
 
   RestConfig config_;
   std::unique_ptr<Transport> transport_;
+  Credentials credentials_;
+  Pause pause_;
   std::mutex limiter_mutex_;
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;

@@ -67,11 +67,11 @@ void merge_named(std::map<std::string, Entry>& into, const json& list, const cha
   }
 }
 
-MergedConfig merge(const std::vector<std::string>& files) {
+MergedConfig merge(const std::vector<KubeconfigText>& texts) {
   MergedConfig merged;
-  merged.files = files;
-  for (const auto& file : files) {
-    const auto doc = yaml::parse(util::read_file(file, "kubeconfig"), file);
+  for (const auto& [file, text] : texts) {
+    merged.files.push_back(file);
+    const auto doc = yaml::parse(text, file);
     if (doc.is_null()) continue;
     if (!doc.is_object())
       throw ConfigError("kubeconfig \"" + file + "\" is not a YAML mapping; fix the file");
@@ -233,6 +233,11 @@ std::chrono::milliseconds parse_duration(const std::string& text, const std::str
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
+RestConfig config_from_kubeconfigs(const std::vector<KubeconfigText>& texts,
+                                   const ConfigOverrides& overrides) {
+  return from_kubeconfig(merge(texts), overrides);
+}
+
 RestConfig load_config(const ConfigOverrides& overrides, const InClusterPaths& in_cluster_paths) {
   const auto files = kubeconfig_files(overrides);
   RestConfig config;
@@ -243,7 +248,9 @@ RestConfig load_config(const ConfigOverrides& overrides, const InClusterPaths& i
         "no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config); "
         "pass --kubeconfig or set KUBECONFIG");
   } else {
-    config = from_kubeconfig(merge(files), overrides);
+    std::vector<KubeconfigText> texts;
+    for (const auto& file : files) texts.push_back({file, util::read_file(file, "kubeconfig")});
+    config = from_kubeconfig(merge(texts), overrides);
   }
   if (!overrides.namespace_name.empty()) {
     config.namespace_name = overrides.namespace_name;

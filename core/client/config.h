@@ -59,6 +59,19 @@ struct InClusterPaths {
 // Resolves the configuration exactly as kubectl would. Throws ConfigError with a hint.
 RestConfig load_config(const ConfigOverrides& overrides, const InClusterPaths& in_cluster = {});
 
+// One kubeconfig file's name (relative paths inside resolve against it) and its text.
+struct KubeconfigText {
+  std::string file;
+  std::string text;
+};
+
+// Merges kubeconfig texts as load_config merges files (the first file to define a name wins)
+// and resolves the context `overrides` select; the namespace and timeout overrides are
+// load_config's. Throws ConfigError or InputError naming the file. For the fuzz target and
+// anything that already holds the text.
+RestConfig config_from_kubeconfigs(const std::vector<KubeconfigText>& texts,
+                                   const ConfigOverrides& overrides);
+
 // Parses kubectl's --request-timeout ("0", "30", "30s", "1m", "1h"). Throws UsageError.
 std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag);
 

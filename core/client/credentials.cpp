@@ -125,7 +125,10 @@ std::string run_capturing(const ExecConfig& exec, const RestConfig& cluster) {
 }  // namespace
 
 ExecResult run_exec_plugin(const ExecConfig& exec, const RestConfig& cluster) {
-  const auto output = run_capturing(exec, cluster);
+  return parse_exec_credential(run_capturing(exec, cluster), exec);
+}
+
+ExecResult parse_exec_credential(const std::string& output, const ExecConfig& exec) {
   const json cred = util::parse_json_bounded(output);
   if (cred.is_discarded())
     throw ConfigError(plugin_failed(exec, "printed something that is not an ExecCredential JSON"));

@@ -44,4 +44,9 @@ struct ExecResult {
 };
 ExecResult run_exec_plugin(const ExecConfig& exec, const RestConfig& cluster);
 
+// Reads what an exec plugin printed: an ExecCredential (client.authentication.k8s.io) whose
+// status holds a token and/or a client certificate and key, and an optional RFC 3339
+// expirationTimestamp. Throws ConfigError naming `exec.command` when it is anything else.
+ExecResult parse_exec_credential(const std::string& output, const ExecConfig& exec);
+
 }  // namespace kapp::client

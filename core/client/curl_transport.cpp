@@ -1,6 +1,6 @@
 // libcurl behind the Transport interface: a pool of easy handles (each keeps its connection
-// alive, so requests reuse TLS sessions), HTTP/2 when the server offers it, gzip, and
-// credentials fetched per request so rotated tokens and exec plugins just work.
+// alive, so requests reuse TLS sessions), HTTP/2 when the server offers it, gzip, and the
+// credentials the Client puts on each request.
 #include <curl/curl.h>
 
 #include <cctype>
@@ -8,7 +8,6 @@
 #include <mutex>
 #include <vector>
 
-#include "core/client/credentials.h"
 #include "core/client/transport.h"
 #include "core/errors.h"
 #include "core/log.h"
@@ -91,7 +90,7 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 class CurlTransport : public Transport {
  public:
-  explicit CurlTransport(const RestConfig& config) : config_(config), credentials_(config) {
+  explicit CurlTransport(const RestConfig& config) : config_(config) {
     util::curl_init_once();
     base_url_ = config_.server;
     // tls-server-name: address the server by that name (SNI and verification use it) and let
@@ -224,6 +223,15 @@ class CurlTransport : public Transport {
                              true);
       case CURLE_ABORTED_BY_CALLBACK:
         throw TransportError("request cancelled");
+      case CURLE_PARTIAL_FILE:
+      case CURLE_RECV_ERROR:
+      case CURLE_SEND_ERROR:
+      case CURLE_GOT_NOTHING:
+      case CURLE_HTTP2_STREAM:
+        throw TransportError("the API server at " + config_.server + " broke off " +
+                                 request.method + " " + request.path + " (" + what +
+                                 "); retry, or check the network and the server's health",
+                             TransportError::Kind::ConnectionBroken);
       default:
         throw TransportError("request to the API server at " + config_.server + " failed (" + what +
                              "); retry, or check the network and kubeconfig");
@@ -231,15 +239,7 @@ class CurlTransport : public Transport {
   }
 
   HttpResponse perform(const HttpRequest& request, const DataCallback* on_data) {
-    auto response = perform_once(request, on_data);
-    // An expired exec credential or a rotated token file earns one fresh attempt.
-    if (response.status == 401 && credentials_.invalidate())
-      response = perform_once(request, on_data);
-    return response;
-  }
-
-  HttpResponse perform_once(const HttpRequest& request, const DataCallback* on_data) {
-    const auto creds = credentials_.current();
+    const auto& creds = request.credentials;
     auto handle = acquire();
     CURL* curl = handle.get();
     curl_easy_reset(curl);
@@ -328,7 +328,6 @@ class CurlTransport : public Transport {
   }
 
   RestConfig config_;
-  Credentials credentials_;
   std::string base_url_;
   std::string connect_to_;
   std::mutex pool_mutex_;

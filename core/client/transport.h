@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/client/config.h"
+#include "core/client/credentials.h"
 
 namespace kapp::client {
 
@@ -23,6 +24,7 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{0};       // 0: none (streams) or the transport's default
   bool sensitive_body = false;                // never log the response body (Secrets)
   const std::atomic<bool>* cancel = nullptr;  // set to true to abort a request or stream
+  CredentialSet credentials;  // filled in by the Client for each attempt; never logged
 };
 
 struct HttpResponse {
@@ -37,7 +39,8 @@ using DataCallback = std::function<bool(std::string_view)>;
 class Transport {
  public:
   virtual ~Transport() = default;
-  // Throws TransportError when no HTTP answer came back.
+  // Throws TransportError when no HTTP answer came back (or it was cut before its end).
+  // Presents request.credentials as they are: refreshing them is the Client's job.
   virtual HttpResponse send(const HttpRequest& request) = 0;
   // Like send, but hands the body to `on_data` as it arrives instead of keeping it.
   virtual HttpResponse stream(const HttpRequest& request, const DataCallback& on_data) = 0;

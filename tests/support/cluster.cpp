@@ -60,25 +60,6 @@ std::string cluster_env(const std::string& key) {
   throw Error("cluster env has no " + key);
 }
 
-TempDir::TempDir()
-    : path_((std::filesystem::temp_directory_path() / ("kapp-test-" + random_suffix())).string()) {
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-std::string TempDir::write(const std::string& name, const std::string& content,
-                           bool executable) const {
-  const auto file = path_ + "/" + name;
-  std::filesystem::create_directories(std::filesystem::path(file).parent_path());
-  std::ofstream(file, std::ios::binary) << content;
-  if (executable) std::filesystem::permissions(file, std::filesystem::perms::owner_all);
-  return file;
-}
-
 namespace {
 std::string random_suffix() {
   static std::mt19937_64 rng{std::random_device{}()};

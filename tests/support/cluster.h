@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/client/client.h"
+#include "tests/support/temp_dir.h"
 
 namespace kapp::test {
 
@@ -19,21 +20,6 @@ std::string tester_token();
 // A value of the cluster's env file (APISERVER_URL, CA_FILE, ETCD_URL, ...).
 std::string cluster_env(const std::string& key);
 
-// A temporary directory removed at the end of the test.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  // Writes a file (mode 0755 when executable) and returns its path.
-  std::string write(const std::string& name, const std::string& content,
-                    bool executable = false) const;
-
- private:
-  std::string path_;
-};
 client::Client& admin();
 // Installs our CRDs (idempotent, cheap): for tests that need them whatever ran before.
 void install_crds();

@@ -1,33 +1,18 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 
 #include "core/client/config.h"
 #include "core/errors.h"
 #include "core/util/base64.h"
 #include "core/util/time.h"
+#include "tests/support/temp_dir.h"
 
 using kapp::client::load_config;
 using kapp::client::parse_duration;
+using kapp::test::TempDir;
 
 namespace {
-
-// A temporary directory of kubeconfig files, removed at the end of the test.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir()
-      : path(std::filesystem::temp_directory_path() /
-             ("kapp-config-" + std::to_string(std::rand()))) {
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string write(const std::string& name, const std::string& content) const {
-    std::ofstream(path / name) << content;
-    return (path / name).string();
-  }
-};
 
 // Sets an environment variable for the scope of a test.
 struct EnvVar {
@@ -79,7 +64,7 @@ TEST_CASE("context, user and namespace overrides win over the kubeconfig") {
   CHECK(config.server == "https://prod.example");
   CHECK(config.insecure_skip_tls_verify);
   CHECK(config.tls_server_name == "api.prod");
-  CHECK(config.token_file == (dir.path / "tokens/t").string());
+  CHECK(config.token_file == dir.path() + "/tokens/t");
   CHECK(config.namespace_name == "other");
   CHECK(config.namespace_from_flag);
   CHECK(load_config({.kubeconfig = path, .context = "prod", .user = "dev-user"}).token ==
@@ -110,7 +95,7 @@ TEST_CASE("KUBECONFIG files merge with the first definition of a name winning") 
                 "current-context: two\nclusters: [{name: c, cluster: {server: 'https://second'}}, "
                 "{name: d, cluster: {server: 'https://d'}}]\n"
                 "contexts: [{name: two, context: {cluster: d}}]\n");
-  EnvVar env("KUBECONFIG", first + ":" + (dir.path / "missing").string() + ":" + second);
+  EnvVar env("KUBECONFIG", first + ":" + dir.path() + "/missing" + ":" + second);
   CHECK(load_config({}).server == "https://first");
   CHECK(load_config({.context = "two"}).server == "https://d");
 }
@@ -125,7 +110,7 @@ TEST_CASE("an exec user is parsed with its arguments and environment") {
                 "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n");
   const auto config = load_config({.kubeconfig = path});
   REQUIRE(config.exec.has_value());
-  CHECK(config.exec->command == (dir.path / "bin/cred").string());
+  CHECK(config.exec->command == dir.path() + "/bin/cred");
   CHECK(config.exec->args == std::vector<std::string>{"get"});
   CHECK(config.exec->env.at(0) == std::pair<std::string, std::string>{"A", "b"});
 }
@@ -174,10 +159,10 @@ TEST_CASE("in-cluster configuration reads the service account files") {
   dir.write("namespace", "kapp-system");
   EnvVar host("KUBERNETES_SERVICE_HOST", "10.0.0.1");
   EnvVar port("KUBERNETES_SERVICE_PORT", "6443");
-  EnvVar kubeconfig("KUBECONFIG", (dir.path / "absent").string());
-  const auto config = load_config({}, {.service_account_dir = dir.path.string()});
+  EnvVar kubeconfig("KUBECONFIG", dir.path() + "/absent");
+  const auto config = load_config({}, {.service_account_dir = dir.path()});
   CHECK(config.server == "https://10.0.0.1:6443");
-  CHECK(config.token_file == (dir.path / "token").string());
+  CHECK(config.token_file == dir.path() + "/token");
   CHECK(config.ca_pem == "CLUSTER CA");
   CHECK(config.namespace_name == "kapp-system");
 }

@@ -1,0 +1,27 @@
+// The MQTT and webhook URL parser, and the redaction that must never show a password.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/errors.h"
+#include "core/notify/url.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string url(reinterpret_cast<const char*>(data), size);
+  // With a user:password@ right after the scheme, neither the redacted URL nor an error may
+  // show the URL up to and with it.
+  const auto scheme = url.find("://");
+  const auto at = url.find('@', scheme == std::string::npos ? 0 : scheme);
+  const bool has_password = scheme != std::string::npos && scheme > 0 && at != std::string::npos &&
+                            url.find_first_of("/?#", scheme + 3) > at &&
+                            url.find(':', scheme + 3) < at;
+  const auto secret = has_password ? url.substr(0, at + 1) : std::string();
+  if (has_password && kapp::notify::redact_url(url).find(secret) != std::string::npos)
+    __builtin_trap();
+  try {
+    (void)kapp::notify::parse_target(url);
+  } catch (const kapp::Error& e) {
+    if (has_password && std::string(e.what()).find(secret) != std::string::npos) __builtin_trap();
+  }
+  return 0;
+}
