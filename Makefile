@@ -33,8 +33,9 @@ test-integration: build controlplane
 	cd $(BUILD_DIR) && ctest $(CTEST_FLAGS) -L integration
 
 FAULTS_LONG ?= 0
+FAULTS_JOBS ?= 4
 test-faults: build controlplane ## The fault suite (own control plane per case); FAULTS_LONG=1: full sizes
-	cd $(BUILD_DIR) && FAULTS_LONG=$(FAULTS_LONG) ctest $(CTEST_FLAGS) -L faults
+	cd $(BUILD_DIR) && FAULTS_LONG=$(FAULTS_LONG) ctest $(CTEST_FLAGS) -L faults -j $(FAULTS_JOBS)
 
 test-sanitize: deps controlplane ## The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer
 	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DKAPP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

