@@ -8,9 +8,9 @@ BIN := $(BUILD_DIR)/kubectl-app
 KUBECONFIG_LOCAL := $(CLUSTER_DIR)/kubeconfig
 CTEST_FLAGS ?= --output-on-failure
 
-.PHONY: all deps build test test-unit test-integration test-sanitize controlplane cluster cluster-down \
-        install uninstall run docker-build deploy undeploy manifests demo demo-down bench fmt fmt-check clean \
-        release install-plugin fuzz fuzz-ci
+.PHONY: all deps build test test-unit test-integration test-faults test-sanitize controlplane cluster \
+        cluster-down install uninstall run docker-build deploy undeploy manifests demo demo-down bench \
+        fmt fmt-check clean release install-plugin fuzz fuzz-ci
 
 all: build
 
@@ -27,7 +27,7 @@ controlplane: ## Build (once per machine, cached) the control plane binaries the
 	@tests/cluster/build-binaries.sh >/dev/null
 
 test: build controlplane ## Run every test: unit, then integration against a real control plane
-	cd $(BUILD_DIR) && ctest $(CTEST_FLAGS)
+	cd $(BUILD_DIR) && ctest $(CTEST_FLAGS) -LE faults
 
 test-unit: build
 	cd $(BUILD_DIR) && ctest $(CTEST_FLAGS) -L unit
@@ -35,10 +35,15 @@ test-unit: build
 test-integration: build controlplane
 	cd $(BUILD_DIR) && ctest $(CTEST_FLAGS) -L integration
 
+FAULTS_LONG ?= 0
+FAULTS_JOBS ?= 4
+test-faults: build controlplane ## The fault suite (own control plane per case); FAULTS_LONG=1: full sizes
+	cd $(BUILD_DIR) && FAULTS_LONG=$(FAULTS_LONG) ctest $(CTEST_FLAGS) -L faults -j $(FAULTS_JOBS)
+
 test-sanitize: deps controlplane ## The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer
 	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DKAPP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build $(SANITIZE_DIR)
-	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest $(CTEST_FLAGS)
+	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest $(CTEST_FLAGS) -LE faults
 
 fuzz: deps ## Run each libFuzzer target for FUZZ_SECONDS (60) seconds, clang + ASan/UBSan, in build-fuzz/
 	FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh

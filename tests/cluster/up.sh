@@ -107,7 +107,7 @@ prepare_state_dir() {
     "$SCRIPT_DIR/down.sh" "$STATE" >&2
     rm -rf "$STATE"
   fi
-  mkdir -p "$STATE" "$PKI" "$LOGS" "$PIDS" "$STATE/etcd" "$STATE/components"
+  mkdir -p "$STATE" "$PKI" "$LOGS" "$PIDS" "$STATE/cmds" "$STATE/etcd" "$STATE/components"
   chmod 700 "$STATE"
   : >"$STATE/$MARKER"
 }
@@ -265,6 +265,8 @@ start_daemon() {
   CURRENT_DAEMON=$name
   setsid "$@" </dev/null >"$LOGS/$name.log" 2>&1 &
   echo $! >"$PIDS/$name"
+  # The command line, NUL-separated, so a fault test can start the daemon again as it was.
+  printf '%s\0' "$@" >"$STATE/cmds/$name"
 }
 
 start_etcd() {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -23,7 +24,21 @@ extern char** environ;
 
 namespace kapp::test {
 
-std::string cluster_dir() { return KAPP_TEST_CLUSTER_DIR; }
+namespace {
+std::mutex cluster_mutex;
+std::string cluster_override;  // set by a test that runs a control plane of its own
+}  // namespace
+
+std::string cluster_dir() {
+  std::lock_guard lock(cluster_mutex);
+  return cluster_override.empty() ? std::string(KAPP_TEST_CLUSTER_DIR) : cluster_override;
+}
+
+void use_cluster_dir(const std::string& dir) {
+  std::lock_guard lock(cluster_mutex);
+  cluster_override = dir;
+}
+
 std::string admin_kubeconfig() { return cluster_dir() + "/kubeconfig"; }
 std::string tester_kubeconfig() { return cluster_dir() + "/tester.kubeconfig"; }
 std::string tester_token() {
@@ -33,8 +48,13 @@ std::string tester_token() {
 }
 
 client::Client& admin() {
-  static auto client =
-      client::Client::connect(client::load_config({.kubeconfig = admin_kubeconfig()}));
+  // One client per cluster directory: a fault test switches to a control plane of its own.
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<client::Client>> clients;
+  const auto kubeconfig = admin_kubeconfig();
+  std::lock_guard lock(mutex);
+  auto& client = clients[kubeconfig];
+  if (!client) client = client::Client::connect(client::load_config({.kubeconfig = kubeconfig}));
   return *client;
 }
 

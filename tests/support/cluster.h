@@ -14,11 +14,17 @@
 namespace kapp::test {
 
 std::string cluster_dir();
+// Points cluster_dir() (and so admin(), kubectl_app(), cluster_env()) at another cluster's
+// directory; "" goes back to the suite's shared one. See OwnControlPlane.
+void use_cluster_dir(const std::string& dir);
 std::string admin_kubeconfig();
 std::string tester_kubeconfig();  // a token user with no RBAC grants
 std::string tester_token();
 // A value of the cluster's env file (APISERVER_URL, CA_FILE, ETCD_URL, ...).
 std::string cluster_env(const std::string& key);
+
+// Whether an assertion of the running test case has failed so far.
+bool test_failing();
 
 client::Client& admin();
 // Installs our CRDs (idempotent, cheap): for tests that need them whatever ran before.

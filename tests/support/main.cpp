@@ -8,8 +8,15 @@
 #include "tests/support/cluster.h"
 
 namespace {
+bool failing = false;
+
 struct KeepLogsOnFailure : Catch::TestEventListenerBase {
   using TestEventListenerBase::TestEventListenerBase;
+  void testCaseStarting(const Catch::TestCaseInfo&) override { failing = false; }
+  bool assertionEnded(const Catch::AssertionStats& stats) override {
+    if (!stats.assertionResult.isOk()) failing = true;
+    return true;
+  }
   void testCaseEnded(const Catch::TestCaseStats& stats) override {
     if (stats.totals.assertions.failed > 0)
       std::ofstream(kapp::test::cluster_dir() + "/keep") << "failed\n";
@@ -18,3 +25,5 @@ struct KeepLogsOnFailure : Catch::TestEventListenerBase {
 }  // namespace
 
 CATCH_REGISTER_LISTENER(KeepLogsOnFailure)
+
+bool kapp::test::test_failing() { return failing; }

@@ -48,9 +48,10 @@ bool has_event(const std::string& ns, const std::string& object, const std::stri
 }
 
 // Write requests the controllers have made so far (the kapp_rest_client_requests_total series).
-double writes() {
+double writes() { return writes(engine::Metrics::global().render()); }
+
+double writes(const std::string& text) {
   const std::regex series(R"re(kapp_rest_client_requests_total\{verb="([A-Z]+)"[^}]*\} (\S+))re");
-  const auto text = engine::Metrics::global().render();
   double total = 0;
   for (std::sregex_iterator it(text.begin(), text.end(), series), end; it != end; ++it)
     if ((*it)[1] != "GET") total += std::stod((*it)[2]);

@@ -28,6 +28,8 @@ bool has_event(const std::string& ns, const std::string& object, const std::stri
 
 // Write requests the controllers have made so far (the kapp_rest_client_requests_total series).
 double writes();
+// The same, in the text of a controller process's /metrics.
+double writes(const std::string& metrics);
 // Reconciles the named controller has run so far.
 double reconciles(const std::string& controller);
 

@@ -166,3 +166,15 @@ TEST_CASE("every condition carries a reason, a message and the observed generati
     CHECK(c["observedGeneration"] == 7);
   }
 }
+
+TEST_CASE("a component failed on an immutable field gives the Ready condition that reason") {
+  auto failing = observed("db", deployment(1, 1));
+  failing.failure = "StatefulSet db: spec.volumeClaimTemplates[data] cannot change";
+  failing.failure_reason = "ImmutableFieldChanged";
+  AppObservation o{1, {observed("a", deployment(2, 2)), failing}, {}, {}, {}};
+  const auto s = application_status(o);
+  CHECK(s["phase"] == "Failed");
+  CHECK(condition(s, "Ready")["reason"] == "ImmutableFieldChanged");
+  CHECK(condition(s, "Ready")["message"] ==
+        "db: StatefulSet db: spec.volumeClaimTemplates[data] cannot change");
+}

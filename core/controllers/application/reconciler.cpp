@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/controllers/application/immutable.h"
 #include "core/controllers/application/pod_transform.h"
 #include "core/controllers/common/namespace_offloading.h"
 #include "core/engine/applied.h"
@@ -108,6 +109,15 @@ std::string Reconciler::ensure(const json& desired, const std::string& app_uid, 
          engine::name_of(pass.app) + "; rename the component or delete that object";
 }
 
+std::optional<std::string> Reconciler::refused_change(const json& desired,
+                                                      const std::string& app_uid) const {
+  const auto* cache = informer_for(desired.value("kind", ""));
+  if (cache == nullptr) return std::nullopt;
+  const auto live = cache->get(engine::namespace_of(desired), engine::name_of(desired));
+  if (!live || !engine::controlled_by(*live, app_uid)) return std::nullopt;
+  return immutable_change(desired, *live);
+}
+
 ComponentObservation Reconciler::reconcile_component(const render::AppModel& model,
                                                      const render::Component& c,
                                                      const std::set<std::string>& conflicts,
@@ -126,7 +136,16 @@ ComponentObservation Reconciler::reconcile_component(const render::AppModel& mod
     objects.push_back(external);
   objects.push_back(render::workload(model, c));
   for (const auto& object : objects) {
-    if (o.failure.empty()) o.failure = ensure(object, uid, pass);
+    if (!o.failure.empty()) continue;
+    // A refused update would fail every pass and leave the status claiming the old state: say
+    // once what cannot change instead, and write nothing (the object stays wanted: no prune).
+    if (auto change = refused_change(object, uid)) {
+      pass.desired.want(object);
+      o.failure = *change;
+      o.failure_reason = "ImmutableFieldChanged";
+      continue;
+    }
+    o.failure = ensure(object, uid, pass);
   }
   if (o.failure.empty()) {
     try {

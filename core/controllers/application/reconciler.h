@@ -3,6 +3,7 @@
 // it; controller.h registers it and its watches.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,6 +36,9 @@ class Reconciler {
 
   std::vector<json> joined_components(const json& app) const;
   engine::Informer* informer_for(const std::string& kind) const;
+  // Why the server would refuse to update the live object that `desired` replaces (an
+  // immutable field changed; see immutable.h), or nullopt. Reads the cache only.
+  std::optional<std::string> refused_change(const json& desired, const std::string& app_uid) const;
   // Applies `desired` unless the live object already matches. Returns an error message when
   // the name is taken by an object this application does not control.
   std::string ensure(const json& desired, const std::string& app_uid, Pass& pass);

@@ -102,13 +102,17 @@ json application_status(const AppObservation& o) {
   int running = 0;
   bool failed = false;
   std::string first_failure, first_pending;  // what the Ready condition says: failures first
+  std::string failure_reason = "ComponentFailed";
   for (const auto& c : o.components) {
     auto s = component_status(c);
     const auto phase = s["phase"].get<std::string>();
     running += phase == "Running";
     failed = failed || phase == "Failed";
     auto& first = phase == "Failed" ? first_failure : first_pending;
-    if (phase != "Running" && first.empty()) first = c.name + ": " + s.value("message", phase);
+    if (phase != "Running" && first.empty()) {
+      first = c.name + ": " + s.value("message", phase);
+      if (phase == "Failed" && !c.failure_reason.empty()) failure_reason = c.failure_reason;
+    }
     components.push_back(std::move(s));
   }
   const auto first_problem = failed ? first_failure : first_pending;
@@ -119,8 +123,8 @@ json application_status(const AppObservation& o) {
   conditions.push_back(
       phase == "Running"
           ? condition("Ready", true, "AllComponentsRunning", "every component is available", g)
-          : condition("Ready", false, failed ? "ComponentFailed" : "ComponentsPending",
-                      first_problem, g));
+          : condition("Ready", false, failed ? failure_reason : "ComponentsPending", first_problem,
+                      g));
   conditions.push_back(
       running == total
           ? condition(

@@ -18,10 +18,11 @@ struct ComponentObservation {
   std::string source;         // Inline, Component
   std::string workload_kind;  // Deployment, StatefulSet
   int desired_replicas = 1;
-  json workload;           // the live Deployment/StatefulSet, null if not created yet
-  std::vector<json> pods;  // the component's pods
-  std::string failure;     // set when the component cannot be reconciled (name clash, conflict)
-  std::string pending;     // set when it is waiting for something (a missing Component object)
+  json workload;               // the live Deployment/StatefulSet, null if not created yet
+  std::vector<json> pods;      // the component's pods
+  std::string failure;         // set when the component cannot be reconciled (name clash, conflict)
+  std::string pending;         // set when it is waiting for something (a missing Component object)
+  std::string failure_reason;  // the Ready condition's reason for `failure` ("": ComponentFailed)
 };
 
 // The component's entry of status.components: name, source, workload, phase, replicas, message.

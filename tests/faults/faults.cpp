@@ -1,0 +1,78 @@
+#include "tests/faults/faults.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <functional>
+#include <regex>
+
+namespace kapp::test {
+
+bool long_mode() {
+  const char* value = std::getenv("FAULTS_LONG");
+  return value != nullptr && std::string(value) == "1";
+}
+
+int burst_size() { return long_mode() ? 200 : 30; }
+
+std::chrono::seconds converge_timeout() {
+  return long_mode() ? std::chrono::seconds(600) : std::chrono::seconds(180);
+}
+
+std::vector<std::string> controller_args(const std::string& ns,
+                                         const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {KAPP_BINARY,
+                                   "run-controller",
+                                   "--kubeconfig",
+                                   admin_kubeconfig(),
+                                   "-n",
+                                   ns,
+                                   "--metrics-bind-address=127.0.0.1:0",
+                                   "--health-probe-bind-address=127.0.0.1:0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+int logged_port(const BackgroundProcess& process, const std::string& what) {
+  std::smatch match;
+  const auto out = process.output();
+  if (!std::regex_search(out, match, std::regex("serving " + what + " on port ([0-9]+)"))) return 0;
+  return std::stoi(match[1]);
+}
+
+namespace {
+// Polls `find` until it finds nothing (a failed request counts as a problem) or time is up.
+std::vector<std::string> until_none(const std::function<std::vector<std::string>()>& find,
+                                    std::chrono::milliseconds timeout) {
+  std::vector<std::string> found;
+  eventually(
+      [&] {
+        try {
+          found = find();
+        } catch (const std::exception& e) {
+          found = {e.what()};
+        }
+        return found.empty();
+      },
+      timeout);
+  return found;
+}
+}  // namespace
+
+std::vector<std::string> converged(const Fleet& fleet, std::chrono::milliseconds timeout) {
+  return until_none([&] { return fleet.problems(); }, timeout);
+}
+
+std::vector<std::string> removed(const Fleet& fleet, std::chrono::milliseconds timeout) {
+  fleet.remove_all();
+  return until_none([&] { return fleet.leftovers(); }, timeout);
+}
+
+void report_leftovers(const Fleet& fleet) {
+  const auto left = removed(fleet, std::chrono::seconds(60));
+  if (!left.empty())
+    WARN("left behind " << left.size() << " objects after deleting the fleet (open problem, see "
+                        << "docs/reliability.md): " << summary(left));
+}
+
+}  // namespace kapp::test

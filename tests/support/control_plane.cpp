@@ -1,0 +1,140 @@
+#include "tests/support/control_plane.h"
+
+#include <signal.h>
+
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+
+#include "core/client/resource.h"
+#include "core/errors.h"
+#include "core/util/files.h"
+#include "tests/support/cluster.h"
+
+namespace kapp::test {
+namespace {
+
+const char* const kDaemons[] = {"etcd", "kube-apiserver", "kube-controller-manager",
+                                "kube-scheduler", "kwok"};
+
+std::string script(const std::string& name) {
+  return std::string(KAPP_SOURCE_DIR) + "/tests/cluster/" + name;
+}
+
+std::string fresh_dir() {
+  std::mt19937_64 rng{std::random_device{}()};
+  return (std::filesystem::temp_directory_path() /
+          ("kapp-faults-" + std::to_string(rng() % 1000000)))
+      .string();
+}
+
+// Alive and not a zombie waiting for its parent (init) to reap it.
+bool alive(int pid) {
+  const auto stat = util::read_file_if_exists("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return false;
+  const auto close = stat->rfind(')');
+  return close != std::string::npos && close + 2 < stat->size() && (*stat)[close + 2] != 'Z';
+}
+
+}  // namespace
+
+OwnControlPlane::OwnControlPlane() : dir_(fresh_dir()) {
+  const auto up = run({script("up.sh"), dir_});
+  if (up.exit_code != 0) {
+    run({script("down.sh"), dir_});
+    throw Error("tests/cluster/up.sh " + dir_ + " failed:\n" + up.err);
+  }
+  use_cluster_dir(dir_);
+  install_crds();
+  wait_until_collected();
+}
+
+// kube-controller-manager's garbage collector learns of new kinds by polling discovery (every
+// 30 s); until it has, it never collects the children of an Application created before
+// (seen: 90 children left for minutes). Waits until it collects a probe's child.
+void OwnControlPlane::wait_until_collected() const {
+  namespace res = client::resources;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  for (int attempt = 0; std::chrono::steady_clock::now() < deadline; ++attempt) {
+    const auto name = "gc-probe-" + std::to_string(attempt);
+    const auto app =
+        admin().create(res::kApplication, "default",
+                       {{"apiVersion", "kubectl-app.io/v1alpha1"},
+                        {"kind", "Application"},
+                        {"metadata", {{"name", name}}},
+                        {"spec", {{"components", {{{"name", "probe"}, {"image", "nginx"}}}}}}});
+    nlohmann::json owner = {{"apiVersion", "kubectl-app.io/v1alpha1"},
+                            {"kind", "Application"},
+                            {"name", name},
+                            {"uid", app["metadata"]["uid"]}};
+    nlohmann::json child = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}};
+    child["metadata"] = {{"name", name}, {"ownerReferences", nlohmann::json::array({owner})}};
+    admin().create(res::kConfigMap, "default", child);
+    admin().remove(res::kApplication, "default", name);
+    if (eventually([&] { return !admin().get_if_exists(res::kConfigMap, "default", name); },
+                   std::chrono::seconds(10)))
+      return;
+    admin().remove(res::kConfigMap, "default", name);
+  }
+  throw Error("the garbage collector of " + dir_ + " does not collect Applications' children");
+}
+
+OwnControlPlane::~OwnControlPlane() {
+  const bool failing = test_failing() || std::uncaught_exceptions() > 0;
+  // A paused daemon would ignore down.sh's TERM until its deadline.
+  for (const auto* daemon : kDaemons) signal(daemon, SIGCONT);
+  use_cluster_dir("");
+  if (failing) std::cerr << "fault test failed: control plane logs kept in " << dir_ << "/logs\n";
+  run({script("down.sh"), dir_}, {{"KEEP_CLUSTER_LOGS", failing ? "1" : "0"}});
+}
+
+std::string OwnControlPlane::kubeconfig() const { return dir_ + "/kubeconfig"; }
+
+int OwnControlPlane::pid(const std::string& daemon) const {
+  const auto text = util::read_file_if_exists(dir_ + "/pids/" + daemon).value_or("");
+  return text.empty() ? -1 : std::stoi(text);
+}
+
+void OwnControlPlane::signal(const std::string& daemon, int sig) const {
+  if (const int p = pid(daemon); p > 0 && alive(p)) ::kill(p, sig);
+}
+
+void OwnControlPlane::kill(const std::string& daemon) const {
+  const int p = pid(daemon);
+  if (p <= 0) return;
+  ::kill(p, SIGKILL);
+  if (!eventually([&] { return !alive(p); }, std::chrono::seconds(10)))
+    throw Error(daemon + " (pid " + std::to_string(p) + ") survived SIGKILL");
+}
+
+void OwnControlPlane::restart(const std::string& daemon, std::chrono::milliseconds timeout) const {
+  const auto cmd = util::read_file(dir_ + "/cmds/" + daemon, daemon + " command line");
+  std::vector<std::string> argv = {
+      "bash", "-c", "setsid \"$@\" </dev/null >>\"$DAEMON_LOG\" 2>&1 & echo $!", "bash"};
+  for (std::size_t start = 0, end; (end = cmd.find('\0', start)) != std::string::npos;
+       start = end + 1)
+    argv.push_back(cmd.substr(start, end - start));
+  const auto started = run(argv, {{"DAEMON_LOG", dir_ + "/logs/" + daemon + ".log"}});
+  if (started.exit_code != 0) throw Error("cannot start " + daemon + ": " + started.err);
+  std::ofstream(dir_ + "/pids/" + daemon) << started.out;
+  if (!eventually([&] { return healthy(daemon); }, timeout))
+    throw Error(daemon + " did not become healthy after its restart; see " + dir_ + "/logs");
+}
+
+bool OwnControlPlane::api_ready() const { return healthy("kube-apiserver"); }
+
+bool OwnControlPlane::healthy(const std::string& daemon) const {
+  if (daemon == "etcd")
+    return run({"curl", "-fsS", "--max-time", "2", cluster_env("ETCD_URL") + "/health"})
+               .out.find("\"health\":\"true\"") != std::string::npos;
+  if (daemon == "kube-apiserver")
+    return run({"curl", "-fsS", "--max-time", "2", "--cacert", cluster_env("CA_FILE"), "--cert",
+                cluster_env("ADMIN_CERT_FILE"), "--key", cluster_env("ADMIN_KEY_FILE"),
+                cluster_env("APISERVER_URL") + "/readyz"})
+               .exit_code == 0;
+  return alive(pid(daemon));
+}
+
+}  // namespace kapp::test
