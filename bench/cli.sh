@@ -20,7 +20,7 @@ work=$(mktemp -d /tmp/kapp-cli.XXXXXX)
 controller=''
 cleanup() {
   [[ -n $controller ]] && kill "$controller" 2>/dev/null || true
-  kubectl delete namespace bench-cli-get bench-cli-status --ignore-not-found --wait=false >/dev/null 2>&1 || true
+  kubectl delete namespace bench-cli-get bench-cli-status --ignore-not-found --timeout=300s >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT

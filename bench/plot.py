@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Plots bench.py's results: convergence and controller peak RSS against N.
 
 Usage: bench/plot.py RAW_DIR OUT.png   (RAW_DIR holds bench.py's n*-{a,b,floor}-r*.json)

@@ -7,13 +7,15 @@
 # Starts `run-controller --namespace` under heaptrack, applies the N Applications, waits
 # until all are Running plus one 30 s resync, stops the controller with SIGTERM (by pid) and
 # writes OUT_DIR/heaptrack.kapp.zst, OUT_DIR/peaks.txt (heaptrack_print: peak consumers),
-# OUT_DIR/summary.txt (VmHWM, objects in the namespace and their JSON size by kind).
+# OUT_DIR/peak-stacks.txt (every stack with its bytes at the peak) and OUT_DIR/summary.txt
+# (VmHWM, the caches by kind from build/bench/bench_cache_size, the cache's share of the peak).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peers=$(cd "$root/../shared/peers" && pwd)
 n=${1:?usage: bench/profile-memory.sh N OUT_DIR}
 out=$(mkdir -p "${2:?usage: bench/profile-memory.sh N OUT_DIR}" && cd "$2" && pwd)
-kapp=$(realpath "${KAPP_BIN:-${BUILD_DIR:-$root/build}/kubectl-app}")
+build=$(realpath "${BUILD_DIR:-$root/build}")
+kapp=$build/kubectl-app
 ns=bench-profile
 log() { printf '[profile %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -69,17 +71,22 @@ ctl=''
 {
   printf 'N=%s, converged in %s s under heaptrack; controller VmHWM %s KiB, VmRSS at stop %s KiB\n' \
     "$n" "$((SECONDS - t0 - 35))" "$hwm" "$rss"
-  printf '\nobjects in the namespace: count, JSON bytes as the API server sends them\n'
-  for r in applications deployments replicasets services networkpolicies pods endpointslices events; do
+  printf '\nthe controller'"'"'s caches, by kind: the objects in the namespace at the end, as cached\n'
+  lists=()
+  for r in applications deployments services networkpolicies pods; do
     kubectl -n "$ns" get "$r" -o json >"$state/$r.json"
-    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print("%-16s %6d %10d" % (sys.argv[2], len(d["items"]), sum(len(json.dumps(o, separators=(",", ":"))) for o in d["items"])))' \
-      "$state/$r.json" "$r"
+    lists+=("$state/$r.json")
   done
+  "$build/bench/bench_cache_size" --lists "${lists[@]}" | sed "s|$state/||"
 } >"$out/summary.txt"
 file=$(ls "$out"/heaptrack.kapp*.zst "$out"/heaptrack.kapp*.gz 2>/dev/null | head -1)
 heaptrack_print -f "$file" --print-peaks --peak-limit 25 --sub-peak-limit 8 --print-allocators 0 \
   --print-temporary 0 >"$out/peaks.txt"
 heaptrack_print -f "$file" --print-peaks 0 --print-allocators 0 --print-temporary 0 \
   --print-flamegraph "$out/peak-stacks.txt" --flamegraph-cost-type peak >/dev/null
+# Share of the peak held by what Informer::store cached (stacks are root first, cost last).
+awk '{ total += $NF } /Informer::store/ { cache += $NF }
+     END { printf "\nheap at the peak: %.1f MiB, of which %.1f MiB (%.0f%%) allocated under Informer::store\n",
+           total / 1048576, cache / 1048576, 100 * cache / total }' "$out/peak-stacks.txt" >>"$out/summary.txt"
 cat "$out/summary.txt"
 log "wrote $out"
