@@ -68,7 +68,23 @@ done
 kill "$controller" && wait "$controller" 2>/dev/null || true
 controller=''
 
-hf() { hyperfine --style none --warmup 2 --runs "$runs" --export-markdown "$work/$1.md" "${@:2}" >/dev/null; }
+# Wall time, and the client's own CPU time (user + sys), which a loaded machine does not
+# inflate the way it inflates the wall time spent waiting for the API server.
+hf() {
+  hyperfine --style none --warmup 2 --runs "$runs" --export-json "$work/$1.json" "${@:2}" >/dev/null
+  python3 - "$work/$1.json" >"$work/$1.md" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+base = results[-1]  # the kubectl command
+print("| command | wall mean ± sd [ms] | min / max [ms] | wall vs kubectl | client CPU (user + sys) [ms] | CPU vs kubectl |")
+print("|:---|---:|---:|---:|---:|---:|")
+for r in results:
+    cpu, base_cpu = r["user"] + r["system"], base["user"] + base["system"]
+    print("| `%s` | %.0f ± %.0f | %.0f / %.0f | %.2fx | %.1f | %.2fx |" % (
+        r["command"], 1000 * r["mean"], 1000 * r["stddev"], 1000 * r["min"], 1000 * r["max"],
+        r["mean"] / base["mean"], 1000 * cpu, cpu / base_cpu))
+PY
+}
 log "hyperfine: get"
 hf get -n "kubectl-app get (binary)" "$kapp get applications -n bench-cli-get" \
   -n "kubectl app get (plugin via kubectl)" "kubectl app get applications -n bench-cli-get" \
