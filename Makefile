@@ -10,7 +10,7 @@ CTEST_FLAGS ?= --output-on-failure
 
 .PHONY: all deps build test test-unit test-integration test-faults test-sanitize controlplane cluster \
         cluster-down install uninstall run docker-build deploy undeploy manifests demo demo-down bench \
-        fmt fmt-check clean release install-plugin fuzz fuzz-ci
+        bench-quick bench-micro bench-peer fmt fmt-check clean release install-plugin fuzz fuzz-ci
 
 all: build
 
@@ -59,7 +59,16 @@ cluster-down: ## Stop the local control plane (and the controller `make demo` st
 	@CLUSTER_DIR=$(CLUSTER_DIR) hack/demo.sh stop
 	@tests/cluster/down.sh $(CLUSTER_DIR)
 
-bench: build controlplane ## Run the benchmarks against a control plane of their own
+bench-peer: ## Build (once per machine, cached) the controller-runtime peer bench compares with
+	@bench/build-peer.sh >/dev/null
+
+bench: build controlplane bench-peer ## kubectl-app vs the controller-runtime peer vs the floor, N=100/300/1000, and the CLI vs kubectl (bench/README.md)
+	BUILD_DIR=$(BUILD_DIR) bench/compare.sh 100 300 1000
+
+bench-quick: build controlplane bench-peer ## bench at N=100 only, into bench/results/quick.md
+	BUILD_DIR=$(BUILD_DIR) BENCH_NAME=quick BENCH_CLI=0 bench/compare.sh 100
+
+bench-micro: build controlplane ## The micro-benchmarks (client, reconcile) on a control plane of their own
 	BUILD_DIR=$(BUILD_DIR) bench/run.sh
 
 install: build ## Install the CRDs into the cluster of the current kubeconfig

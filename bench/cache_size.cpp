@@ -2,6 +2,11 @@
 // heap its json tree takes) as the API server returns it, without managedFields and
 // last-applied-configuration (every informer's default), and as the Pod cache keeps it.
 // Needs no cluster. Usage: bench_cache_size [POD_JSON] [COPIES]
+//
+// With --lists, what the controller's caches hold for each `kubectl get KIND -o json` file
+// given: objects, their JSON as cached (after the informer's transform) and the heap of
+// their json trees (bench/profile-memory.sh uses it to split the cache by kind).
+// Usage: bench_cache_size --lists LIST_JSON...
 #include <malloc.h>
 
 #include <cstdio>
@@ -28,9 +33,42 @@ double heap_per_copy(const json& object, int copies) {
   return static_cast<double>(after - before) / copies;
 }
 
+// The transform the controller's informer for this kind installs (core/engine/manager.cpp,
+// core/controllers/application/reconciler.cpp).
+void as_cached(json& object) {
+  if (object.value("kind", "") == "Pod")
+    kapp::controllers::application::lean_pod(object);
+  else
+    kapp::engine::strip_bookkeeping(object);
+}
+
+int print_lists(int argc, char** argv) {
+  std::printf("%-28s %8s %12s %12s %9s %10s\n", "list", "objects", "JSON (B)", "heap (B)",
+              "heap/JSON", "B/object");
+  for (int i = 2; i < argc; ++i) {
+    auto list = json::parse(kapp::util::read_file(argv[i], "list"));
+    std::vector<json> items;
+    std::size_t bytes = 0;
+    for (auto& item : list.value("items", json::array())) {
+      as_cached(item);
+      bytes += item.dump().size();
+      items.push_back(std::move(item));
+    }
+    list = json();
+    const auto before = mallinfo2().uordblks;
+    const std::vector<json> held(items.begin(), items.end());
+    const auto heap = static_cast<double>(mallinfo2().uordblks - before);
+    std::printf("%-28s %8zu %12zu %12.0f %9.1f %10.0f\n", argv[i], held.size(), bytes, heap,
+                bytes ? heap / static_cast<double>(bytes) : 0.0,
+                held.empty() ? 0.0 : heap / static_cast<double>(held.size()));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--lists") return print_lists(argc, argv);
   const std::string path =
       argc > 1 ? argv[1] : std::string(KAPP_SOURCE_DIR) + "/tests/fixtures/objects/pod.json";
   const int copies = argc > 2 ? std::atoi(argv[2]) : 1000;

@@ -15,6 +15,12 @@ readonly SCRIPT_DIR
 readonly CONTEXT=kubectl-app-test
 readonly READY_TIMEOUT=${READY_TIMEOUT:-120}
 readonly NODES=(kwok-node-0 kwok-node-1)
+# Pods each kwok node takes. The benchmarks raise it (bench/compare.sh: 4,000 pods at N=1,000).
+readonly NODE_PODS=${KWOK_NODE_PODS:-250}
+# Client-side rate limit of kube-controller-manager and kube-scheduler; empty keeps their
+# defaults (20/30 and 50/100 requests per second). The benchmarks raise it so that these
+# clients, not the controllers measured, stop being what bounds convergence.
+readonly COMPONENT_QPS=${CONTROL_PLANE_CLIENT_QPS:-}
 readonly PV_COUNT=${PV_COUNT:-40}
 readonly SERVICE_CIDR=10.96.0.0/16
 readonly SERVICE_IP=10.96.0.1
@@ -322,14 +328,16 @@ api_ready_or_explain() {
 start_controllers() {
   local kcm_kc="$STATE/components/kube-controller-manager.kubeconfig"
   local sched_kc="$STATE/components/kube-scheduler.kubeconfig"
-  start_daemon kube-controller-manager "$BIN/kube-controller-manager" \
+  local qps=()
+  [[ -n $COMPONENT_QPS ]] && qps=(--kube-api-qps="$COMPONENT_QPS" --kube-api-burst="$((2 * COMPONENT_QPS))")
+  start_daemon kube-controller-manager "$BIN/kube-controller-manager" "${qps[@]}" \
     --kubeconfig="$kcm_kc" --authentication-kubeconfig="$kcm_kc" --authorization-kubeconfig="$kcm_kc" \
     --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --cert-dir="$STATE/components/controller-manager" \
     --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
     --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
     --cluster-name="$CONTEXT" --service-cluster-ip-range="$SERVICE_CIDR" --profiling=false
-  start_daemon kube-scheduler "$BIN/kube-scheduler" \
+  start_daemon kube-scheduler "$BIN/kube-scheduler" "${qps[@]}" \
     --kubeconfig="$sched_kc" --authentication-kubeconfig="$sched_kc" --authorization-kubeconfig="$sched_kc" \
     --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --cert-dir="$STATE/components/scheduler" \
     --leader-elect=false --profiling=false
@@ -364,8 +372,8 @@ metadata:
     kubernetes.io/role: agent
     node-role.kubernetes.io/agent: ""
 status:
-  capacity: {cpu: "32", memory: 256Gi, pods: "250", ephemeral-storage: 500Gi}
-  allocatable: {cpu: "32", memory: 256Gi, pods: "250", ephemeral-storage: 500Gi}
+  capacity: {cpu: "32", memory: 256Gi, pods: "$NODE_PODS", ephemeral-storage: 500Gi}
+  allocatable: {cpu: "32", memory: 256Gi, pods: "$NODE_PODS", ephemeral-storage: 500Gi}
 EOF
   done >"$STATE/components/nodes.yaml"
   CURRENT_DAEMON=kube-apiserver

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# kubectl-app's controller side by side with the controller-runtime peer and the floor, on a
+# control plane of its own, then the CLI against kubectl (bench/cli.sh). See bench/README.md.
+#
+#   bench/compare.sh [N...]        # default: 100 300 1000 Applications of 4 components
+#
+# For each N, in one run and on one cluster: kubectl-app, then the peer, then the floor (the
+# children kubectl-app made, applied straight by kubectl), each by ../shared/peers/bench.py.
+# Writes bench/results/$BENCH_NAME.md (the table, with machine, versions, commands and date),
+# $BENCH_NAME.png (plot) and $BENCH_NAME/*.json (bench.py's raw results).
+#
+# Environment: BUILD_DIR (kubectl-app's build), BENCH_NAME (default controllers),
+# BENCH_STEADY (steady-state seconds, default 120), BENCH_CLI=0 to skip the CLI comparison,
+# BENCH_CLIENT_QPS (kube-controller-manager's and kube-scheduler's client QPS, default 5000).
+set -euo pipefail
+# bench.py refuses to start while any kubectl-app or cr-app controller runs on the machine
+# (it reads /proc), and other checkouts' tests run theirs: the whole run, cluster included,
+# gets a PID namespace of its own, where it sees only its own processes (and ends them all).
+if [[ -z ${KAPP_BENCH_PIDNS:-} ]]; then
+  exec unshare --pid --fork --mount-proc env KAPP_BENCH_PIDNS=1 "$0" "$@"
+fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${BUILD_DIR:-$root/build}" && pwd)
+peers=$(cd "$root/../shared/peers" && pwd)
+name=${BENCH_NAME:-controllers}
+steady=${BENCH_STEADY:-120}
+qps=${BENCH_CLIENT_QPS:-5000}
+sizes=("$@")
+((${#sizes[@]})) || sizes=(100 300 1000)
+results=$root/bench/results
+raw=$results/$name
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+peer_bin=$("$root/bench/build-peer.sh")
+largest=$(printf '%s\n' "${sizes[@]}" | sort -n | tail -1)
+# Two kwok nodes with room for the largest run's pods (4 per Application) and some spare.
+node_pods=$(((largest * 4 + 1) / 2 + 100))
+state=$(mktemp -d /tmp/kapp-bench.XXXXXX)
+trap '"$root/tests/cluster/down.sh" "$state" >/dev/null 2>&1 || true' EXIT
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ) t_start=$SECONDS load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+log "control plane in $state (client QPS $qps, $node_pods pods per node)"
+KWOK_NODE_PODS=$node_pods CONTROL_PLANE_CLIENT_QPS=$qps "$root/tests/cluster/up.sh" "$state" 2>/dev/null
+export KUBECONFIG=$state/kubeconfig CLUSTER_PIDS=$state/pids KAPP_BIN=$build/kubectl-app \
+  PEER_BIN=$peer_bin BENCH_LOGDIR=$state/bench-logs
+"$KAPP_BIN" install >/dev/null
+
+rm -rf "$raw"
+mkdir -p "$raw"
+bench() { python3 "$peers/bench.py" "$@"; }
+# The table and plot of what has finished: written after each N, so a run stopped early
+# still leaves the sizes it completed.
+write_report() {
+  {
+    printf '# kubectl-app vs the controller-runtime peer vs the floor\n\n'
+    printf 'How to read this: ../README.md. Raw results of each run: [%s/](%s/).\n\n' "$name" "$name"
+    printf '| | |\n|---|---|\n'
+    printf '| date | %s (controllers: %d s; whole run: %d s) |\n' "$started" "$controllers_s" "$((SECONDS - t_start))"
+    printf '| machine | %s, %s cores, %s GiB; load average %s at the start, %s at the end |\n' \
+      "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)" "$(nproc)" \
+      "$(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)" "$load_start" \
+      "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '| kubectl-app | %s (%s) |\n' "$(git -C "$root" describe --always --dirty)" "$KAPP_BIN"
+    printf '| peer | cr-app: %s (%s) |\n' \
+      "$(grep -E '^\s*(sigs.k8s.io/controller-runtime|k8s.io/client-go) ' "$peers/cr-app/go.mod" | xargs | sed 's/ \(k8s\|sigs\)/, \1/')" \
+      "$(go version "$peer_bin" 2>/dev/null | awk '{print $NF}')"
+    printf '| control plane | kube-apiserver %s, etcd and kwok from tests/cluster/go; kube-controller-manager and kube-scheduler at --kube-api-qps=%s --kube-api-burst=%s; 2 kwok nodes of %s pods |\n' \
+      "$("$(sed -n 's/^BIN_DIR=//p' "$state/env")/kube-apiserver" --version 2>/dev/null | cut -d' ' -f2)" \
+      "$qps" "$((2 * qps))" "$node_pods"
+    printf '| commands | `bench.py run --controller a --n N --steady %s --export children`, `bench.py run --controller b --n N --steady %s`, `bench.py floor --children children --n N` for N in %s; `bench.py report` |\n' \
+      "$steady" "$steady" "${sizes[*]}"
+    printf '| controllers | a: `%s`; b: `%s` (bench.py adds --namespace, --workers 4, ports; the peer also gets --kube-api-qps 50 --kube-api-burst 100, kubectl-app'"'"'s own limit) |\n' \
+      "kubectl-app run-controller" "cr-app"
+    ((${#failed[@]})) && printf '| failed | %s |\n' "${failed[*]}"
+    printf '\n![convergence and peak RSS against N](%s.png)\n\n' "$name"
+    bench report "$raw"
+  } >"$results/$name.md"
+  /usr/bin/python3 "$root/bench/plot.py" "$raw" "$results/$name.png" # Debian's python3-matplotlib
+}
+
+failed=() controllers_s=0
+# The CLI first: it is short, and its namespaces are gone before the controllers start.
+if [[ ${BENCH_CLI:-1} != 0 ]]; then
+  log "CLI: kubectl app against kubectl (hyperfine)"
+  "$root/bench/cli.sh" "$results/$name-cli.md" || failed+=("CLI comparison")
+fi
+t_controllers=$SECONDS
+for n in "${sizes[@]}"; do
+  children=$state/children-n$n.json
+  log "N=$n: kubectl-app"
+  bench run --controller a --n "$n" --steady "$steady" --export "$children" \
+    --out "$raw/n$n-a-r1.json" || failed+=("N=$n kubectl-app")
+  log "N=$n: controller-runtime peer"
+  bench run --controller b --n "$n" --steady "$steady" --out "$raw/n$n-b-r1.json" ||
+    failed+=("N=$n peer")
+  log "N=$n: floor"
+  if [[ -f $children ]]; then
+    bench floor --children "$children" --n "$n" --out "$raw/n$n-floor-r1.json" || failed+=("N=$n floor")
+  else
+    failed+=("N=$n floor (no children exported)")
+  fi
+  controllers_s=$((SECONDS - t_controllers))
+  log "N=$n done after $controllers_s s; writing $results/$name.md and $name.png"
+  write_report || failed+=("report after N=$n")
+done
+
+log "done in $((SECONDS - t_start)) s: $results/$name.md"
+((${#failed[@]} == 0)) || { log "failed: ${failed[*]}"; exit 1; }
