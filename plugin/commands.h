@@ -19,5 +19,7 @@ int run_delete(const Args& args);
 int run_deploy(const Args& args);
 int run_undeploy(const Args& args);
 int run_completion(const Args& args);
+cxxopts::Options validate_options();
+int run_validate(const Args& args);
 
 }  // namespace kapp::cli

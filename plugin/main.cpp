@@ -22,6 +22,8 @@ const Verb kVerbs[] = {
     {"create",
      "Create or update objects from files (-f) or an Application, component or coinflip from flags",
      kapp::cli::run_create},
+    {"validate", "Check files offline against the CRDs' schemas and rules (no cluster needed)",
+     kapp::cli::run_validate},
     {"get", "List Applications, Components, AppLinks and CoinFlips", kapp::cli::run_get},
     {"status", "Show an Application as a tree with its conditions and events",
      kapp::cli::run_status},
@@ -103,6 +105,9 @@ int main(int argc, char** argv) {
     // without the "error: " of failures found on this side.
     const std::string message = e.what();
     std::cerr << (message.rfind("Error from server", 0) == 0 ? "" : "error: ") << message << "\n";
+    return e.exit_code();
+  } catch (const kapp::InvalidInput& e) {
+    for (const auto& problem : e.problems()) std::cerr << "error: " << problem << "\n";
     return e.exit_code();
   } catch (const kapp::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
