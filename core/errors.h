@@ -37,6 +37,18 @@ class InputError : public Error {
   using Error::Error;
 };
 
+// Documents that fail validation: one line per problem (what() is the first), all printed.
+class InvalidInput : public InputError {
+ public:
+  explicit InvalidInput(std::vector<std::string> problems, int exit_code = 1)
+      : InputError(problems.empty() ? std::string("invalid input") : problems.front(), exit_code),
+        problems_(std::move(problems)) {}
+  const std::vector<std::string>& problems() const { return problems_; }
+
+ private:
+  std::vector<std::string> problems_;
+};
+
 // The API server could not be reached, or TLS failed; nothing was answered.
 class TransportError : public Error {
  public:

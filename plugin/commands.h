@@ -39,6 +39,8 @@ cxxopts::Options undeploy_options();
 int run_undeploy(const Args& args);
 cxxopts::Options completion_options();
 int run_completion(const Args& args);
+cxxopts::Options validate_options();
+int run_validate(const Args& args);
 cxxopts::Options options_options();
 int run_options(const Args& args);
 cxxopts::Options complete_data_options();

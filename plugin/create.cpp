@@ -2,14 +2,13 @@
 // flags. Every object is checked (here, then by the server in a dry run) before any is sent,
 // so one bad document writes nothing.
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "core/errors.h"
 #include "core/objects/builders.h"
 #include "core/objects/manifest.h"
-#include "core/util/files.h"
+#include "core/validation/validator.h"
 #include "plugin/commands.h"
+#include "plugin/manifests.h"
 #include "plugin/write.h"
 
 namespace kapp::cli {
@@ -18,13 +17,8 @@ namespace {
 using nlohmann::json;
 using objects::Manifest;
 
-std::string read_input(const std::string& path) {
-  if (path == "-") return util::read_stream(std::cin, "<stdin>");
-  return util::read_file(path, "file");
-}
-
-std::string ns_of(const json& o) { return o["metadata"].value("namespace", ""); }
-std::string name_of(const json& o) { return o["metadata"].value("name", ""); }
+std::string ns_of(const json& o) { return objects::string_field(o["metadata"], "namespace"); }
+std::string name_of(const json& o) { return objects::string_field(o["metadata"], "name"); }
 
 bool created_in(const std::vector<Planned>& plan, const std::string& kind, const std::string& ns,
                 const std::string& name) {
@@ -106,27 +100,9 @@ std::string verb_for(const std::optional<json>& before, const json& after) {
   return user_visible(*before) == user_visible(after) ? "unchanged" : "configured";
 }
 
-}  // namespace
-
-std::vector<Manifest> read_manifests(const cxxopts::ParseResult& parsed) {
-  std::vector<Manifest> manifests;
-  std::vector<std::string> files;
-  for (const auto& flag : parsed["filename"].as<std::vector<std::string>>()) {
-    std::stringstream list(flag);
-    for (std::string file; std::getline(list, file, ',');)
-      if (!file.empty()) files.push_back(file);
-  }
-  for (const auto& file : files) {
-    auto parsed_file = objects::parse_manifests(read_input(file), file == "-" ? "<stdin>" : file);
-    std::move(parsed_file.begin(), parsed_file.end(), std::back_inserter(manifests));
-  }
-  return manifests;
-}
-
-namespace {
-
 int create_from_files(const cxxopts::ParseResult& parsed, DryRun mode, const std::string& format) {
   auto manifests = read_manifests(parsed);
+  validation::check_all(manifests);  // nothing is sent when one document is bad
   Session session(parsed);
   objects::prepare(manifests, target_namespace(parsed, session, mode));
   if (mode == DryRun::Client) {
@@ -278,6 +254,7 @@ int run_create(const Args& args) {
   const auto ns = target_namespace(parsed, session, mode);
   const auto object = object_from_flags(parsed, positional, ns);
   std::vector<Manifest> manifests{{object, "flags", 1}};
+  validation::check_all(manifests);
   objects::prepare(manifests, ns);
   if (mode == DryRun::Client) {
     print_objects({manifests[0].object}, format.empty() ? "yaml" : format);

@@ -20,8 +20,10 @@
 #include "core/errors.h"
 #include "core/objects/diff.h"
 #include "core/util/files.h"
+#include "core/validation/validator.h"
 #include "core/yaml/yaml.h"
 #include "plugin/commands.h"
+#include "plugin/manifests.h"
 #include "plugin/write.h"
 
 extern char** environ;
@@ -118,6 +120,7 @@ int diff(const cxxopts::ParseResult& parsed) {
     throw UsageError("diff needs -f FILE ('-' for stdin); see 'kubectl app diff --help'");
   const bool managed_fields = parsed["show-managed-fields"].as<bool>();
   auto manifests = read_manifests(parsed);
+  validation::check_all(manifests);  // the server is asked about valid documents only
   Session session(parsed);
   objects::prepare(manifests, target_namespace(parsed, session, DryRun::None));
   auto& client = session.client();
@@ -182,6 +185,8 @@ int run_diff(const Args& args) {
   try {
     auto options = diff_options();
     return diff(parse(options, args));
+  } catch (const InvalidInput& e) {
+    throw InvalidInput(e.problems(), 2);
   } catch (const Error& e) {
     // kubectl's CheckDiffErr: 1 means "differences", so a failure exits 2 (a server's
     // refusal then keeps the "error: " prefix).

@@ -3,14 +3,13 @@
 // offline from files with no kubeconfig at all. The verb only gathers objects; building and
 // printing the graph is core/render/graph's.
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "core/errors.h"
 #include "core/objects/manifest.h"
 #include "core/render/graph.h"
-#include "core/util/files.h"
+#include "core/validation/validator.h"
 #include "plugin/commands.h"
+#include "plugin/manifests.h"
 
 namespace kapp::cli {
 namespace {
@@ -29,23 +28,11 @@ struct Objects {
 std::string name_of(const json& o) { return o["metadata"].value("name", ""); }
 std::string namespace_of(const json& o) { return o["metadata"].value("namespace", ""); }
 
-std::string read_input(const std::string& path) {
-  if (path == "-") return util::read_stream(std::cin, "<stdin>");
-  return util::read_file(path, "file");
-}
-
 // Every document of the files (-f may repeat and hold commas, as create's), namespaced as
 // `create -f` would: -n, else "default". Only our kinds are kept.
 Objects from_files(const cxxopts::ParseResult& parsed) {
-  std::vector<objects::Manifest> manifests;
-  for (const auto& flag : values(parsed, "filename")) {
-    std::stringstream list(flag);
-    for (std::string file; std::getline(list, file, ',');) {
-      if (file.empty()) continue;
-      auto found = objects::parse_manifests(read_input(file), file == "-" ? "<stdin>" : file);
-      std::move(found.begin(), found.end(), std::back_inserter(manifests));
-    }
-  }
+  auto manifests = read_manifests(parsed);
+  validation::check_all(manifests);  // the graph is drawn from valid documents only
   objects::prepare(manifests,
                    parsed.count("namespace") ? parsed["namespace"].as<std::string>() : "default");
   Objects out;

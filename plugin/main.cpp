@@ -64,6 +64,9 @@ int main(int argc, char** argv) {
     const std::string message = e.what();
     std::cerr << (message.rfind("Error from server", 0) == 0 ? "" : "error: ") << message << "\n";
     return e.exit_code();
+  } catch (const kapp::InvalidInput& e) {
+    for (const auto& problem : e.problems()) std::cerr << "error: " << problem << "\n";
+    return e.exit_code();
   } catch (const kapp::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return e.exit_code();

@@ -12,6 +12,8 @@ const std::vector<Verb>& verbs() {
        "Create or update objects from files (-f) or an Application, component or coinflip from "
        "flags",
        run_create, create_options},
+      {"validate", "Check files offline against the CRDs' schemas and rules (no cluster needed)",
+       run_validate, validate_options},
       {"diff", "Diff the live objects against what applying files (-f) would make them", run_diff,
        diff_options},
       {"get", "List Applications, Components, AppLinks and CoinFlips", run_get, get_options},

@@ -12,10 +12,6 @@
 
 namespace kapp::cli {
 
-// The documents of every -f of `parsed` (FILE, FILE1,FILE2, or '-' for stdin), in order, as
-// objects::parse_manifests reads them. Throws InputError naming the file and line.
-std::vector<objects::Manifest> read_manifests(const cxxopts::ParseResult& parsed);
-
 // An object of the user's input with its REST type, from the server's discovery.
 struct Planned {
   objects::Manifest manifest;

@@ -94,6 +94,15 @@ std::string string_field(const json& obj, const char* key) {
   return it->get<std::string>();
 }
 
+bool bool_field(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return false;
+  if (!it->is_boolean())
+    throw ConfigError(std::string("kubeconfig field ") + key +
+                      " must be true or false; fix the file");
+  return it->get<bool>();
+}
+
 // Reads `<key>-data` (base64) or `<key>` (a file path relative to the kubeconfig).
 std::string data_or_file(const Entry& entry, const std::string& key, const std::string& what) {
   const auto data = string_field(entry.value, (key + "-data").c_str());
@@ -118,18 +127,30 @@ std::string data_or_file(const Entry& entry, const std::string& key, const std::
 
 ExecConfig parse_exec(const Entry& entry) {
   const auto& e = entry.value["exec"];
+  if (!e.is_object())
+    throw ConfigError("kubeconfig \"" + entry.file +
+                      "\": exec must be a mapping; fix the user entry");
   ExecConfig exec;
   exec.api_version = string_field(e, "apiVersion");
   exec.command = string_field(e, "command");
   exec.install_hint = string_field(e, "installHint");
-  exec.provide_cluster_info = e.value("provideClusterInfo", false);
+  exec.provide_cluster_info = bool_field(e, "provideClusterInfo");
   if (exec.command.empty())
     throw ConfigError("kubeconfig \"" + entry.file + "\": exec has no command; fix the user entry");
   // A command with a slash but not absolute is relative to the kubeconfig, like kubectl.
   if (exec.command.find('/') != std::string::npos)
     exec.command = util::resolve_path(exec.command, entry.file);
-  for (const auto& arg : e.value("args", json::array()))
+  for (const char* list : {"args", "env"}) {
+    if (e.contains(list) && !e[list].is_null() && !e[list].is_array())
+      throw ConfigError("kubeconfig \"" + entry.file + "\": exec " + list +
+                        " must be a list; fix the user entry");
+  }
+  for (const auto& arg : e.value("args", json::array())) {
+    if (!arg.is_string())
+      throw ConfigError("kubeconfig \"" + entry.file +
+                        "\": exec args must be strings; fix the user entry");
     exec.args.push_back(arg.get<std::string>());
+  }
   for (const auto& var : e.value("env", json::array())) {
     exec.env.emplace_back(string_field(var, "name"), string_field(var, "value"));
   }
@@ -140,7 +161,7 @@ void apply_cluster(RestConfig& config, const Entry& cluster) {
   config.server = string_field(cluster.value, "server");
   while (!config.server.empty() && config.server.back() == '/') config.server.pop_back();
   config.ca_pem = data_or_file(cluster, "certificate-authority", "certificate authority");
-  config.insecure_skip_tls_verify = cluster.value.value("insecure-skip-tls-verify", false);
+  config.insecure_skip_tls_verify = bool_field(cluster.value, "insecure-skip-tls-verify");
   config.tls_server_name = string_field(cluster.value, "tls-server-name");
   config.proxy_url = string_field(cluster.value, "proxy-url");
 }

@@ -9,7 +9,7 @@ namespace kapp::objects {
 namespace {
 
 int rank(const json& object) {
-  const auto kind = object.value("kind", "");
+  const auto kind = string_field(object, "kind");
   if (kind == "Namespace") return 0;
   if (kind == "CustomResourceDefinition") return 1;
   if (kind == "Application") return 3;
@@ -28,28 +28,47 @@ void require_string(const Manifest& m, const json& parent, const char* field,
 }  // namespace
 
 std::string Manifest::describe() const {
-  std::string who = object.value("kind", std::string("object"));
-  if (object.contains("metadata") && object["metadata"].is_object()) {
-    const auto ns = object["metadata"].value("namespace", "");
-    const auto name = object["metadata"].value("name", "");
+  std::string who = string_field(object, "kind");
+  if (who.empty()) who = "object";
+  if (object.is_object() && object.contains("metadata")) {
+    const auto ns = string_field(object["metadata"], "namespace");
+    const auto name = string_field(object["metadata"], "name");
     if (!name.empty()) who += " " + (ns.empty() ? name : ns + "/" + name);
   }
   return who + " (" + source + ":" + std::to_string(line) + ")";
 }
 
+std::string string_field(const json& object, const char* key) {
+  if (!object.is_object()) return "";
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+int Manifest::line_of(const std::string& pointer_in_object) const {
+  const int found = positions ? positions->line_of(pointer + pointer_in_object) : 0;
+  return found > 0 ? found : line;
+}
+
 bool is_ours(const json& object) {
-  return object.value("apiVersion", "").rfind("kubectl-app.io/", 0) == 0;
+  return string_field(object, "apiVersion").rfind("kubectl-app.io/", 0) == 0;
 }
 
 std::vector<Manifest> parse_manifests(const std::string& text, const std::string& source) {
   std::vector<Manifest> manifests;
   for (auto& doc : yaml::parse_documents(text, source)) {
     // A List (as `kubectl get -o yaml` prints) stands for its items.
-    if (doc.value.is_object() && doc.value.value("kind", "") == "List" &&
-        doc.value.contains("items")) {
-      for (auto& item : doc.value["items"]) manifests.push_back({item, source, doc.line});
+    const auto kind = doc.value.is_object() ? doc.value.find("kind") : doc.value.end();
+    if (kind != doc.value.end() && *kind == "List" && doc.value.contains("items") &&
+        doc.value["items"].is_array()) {
+      for (std::size_t i = 0; i < doc.value["items"].size(); ++i) {
+        const auto pointer = "/items/" + std::to_string(i);
+        const int line = doc.positions->line_of(pointer);
+        manifests.push_back(
+            {doc.value["items"][i], source, line, doc.index, doc.positions, pointer});
+      }
     } else {
-      manifests.push_back({std::move(doc.value), source, doc.line});
+      manifests.push_back(
+          {std::move(doc.value), source, doc.line, doc.index, std::move(doc.positions), ""});
     }
   }
   return manifests;
@@ -67,10 +86,10 @@ void prepare(std::vector<Manifest>& manifests, const std::string& default_namesp
       throw InputError(m.describe() + ": metadata is required");
     }
     require_string(m, m.object["metadata"], "name", "metadata.name");
-    if (is_ours(m.object) && m.object["metadata"].value("namespace", "").empty()) {
+    if (is_ours(m.object) && string_field(m.object["metadata"], "namespace").empty()) {
       m.object["metadata"]["namespace"] = default_namespace;
     }
-    if (m.object.value("kind", "") == "Component" && is_ours(m.object)) {
+    if (string_field(m.object, "kind") == "Component" && is_ours(m.object)) {
       if (!m.object.contains("spec") || !m.object["spec"].is_object())
         throw InputError(m.describe() + ": spec is required");
       require_string(m, m.object["spec"], "application", "spec.application");

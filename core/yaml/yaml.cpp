@@ -38,7 +38,24 @@ json plain_scalar(const std::string& s) {
   return s;
 }
 
-json to_json(const YAML::Node& node, const std::string& source) {
+// RFC 6901: "~" and "/" in a key are escaped as "~0" and "~1".
+std::string pointer_token(const std::string& key) {
+  std::string out;
+  for (const char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// `pointer` names `node` in its document; each node's line goes into `positions` when given.
+json to_json(const YAML::Node& node, const std::string& source, const std::string& pointer,
+             Positions* positions) {
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -49,7 +66,11 @@ json to_json(const YAML::Node& node, const std::string& source) {
       return plain_scalar(node.Scalar());
     case YAML::NodeType::Sequence: {
       json out = json::array();
-      for (const auto& item : node) out.push_back(to_json(item, source));
+      for (const auto& item : node) {
+        const auto at = pointer + "/" + std::to_string(out.size());
+        if (positions != nullptr) positions->set(at, item.Mark().line + 1);
+        out.push_back(to_json(item, source, at, positions));
+      }
       return out;
     }
     case YAML::NodeType::Map: {
@@ -60,7 +81,9 @@ json to_json(const YAML::Node& node, const std::string& source) {
           throw InputError(source + ":" + std::to_string(kv.first.Mark().line + 1) +
                            ": duplicate key \"" + key + "\"; remove one of them");
         }
-        out[key] = to_json(kv.second, source);
+        const auto at = pointer + "/" + pointer_token(key);
+        if (positions != nullptr) positions->set(at, kv.first.Mark().line + 1);
+        out[key] = to_json(kv.second, source, at, positions);
       }
       return out;
     }
@@ -357,10 +380,20 @@ void emit(YAML::Emitter& out, const json& value) {
 
 }  // namespace
 
+int Positions::line_of(std::string_view pointer) const {
+  while (true) {
+    const auto it = lines_.find(std::string(pointer));
+    if (it != lines_.end()) return it->second;
+    const auto slash = pointer.rfind('/');
+    if (slash == std::string_view::npos) return 0;
+    pointer = pointer.substr(0, slash);
+  }
+}
+
 json parse(const std::string& text, const std::string& source) {
   try {
     check_bounds(text, source, false);
-    return to_json(YAML::Load(text), source);
+    return to_json(YAML::Load(text), source, "", nullptr);
   } catch (const YAML::Exception& e) {
     throw InputError(parse_error(source, e));
   }
@@ -370,9 +403,14 @@ std::vector<Document> parse_documents(const std::string& text, const std::string
   std::vector<Document> docs;
   try {
     check_bounds(text, source, true);
+    int index = 0;
     for (const auto& node : YAML::LoadAll(text)) {
-      auto doc = to_json(node, source);
-      if (!doc.is_null()) docs.push_back({std::move(doc), node.Mark().line + 1});
+      ++index;
+      auto positions = std::make_shared<Positions>();
+      const int line = node.Mark().line + 1;
+      positions->set("", line);
+      auto doc = to_json(node, source, "", positions.get());
+      if (!doc.is_null()) docs.push_back({std::move(doc), line, index, std::move(positions)});
     }
   } catch (const YAML::Exception& e) {
     throw InputError(parse_error(source, e));
