@@ -20,7 +20,6 @@ namespace {
 constexpr long kConnectTimeoutMs = 10000;
 constexpr std::chrono::milliseconds kDefaultTimeout{60000};
 constexpr std::size_t kLoggedBodyLimit = 10240;
-constexpr long kStreamSilenceSeconds = 150;
 
 using util::EasyHandle;
 using util::Slist;

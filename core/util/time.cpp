@@ -24,11 +24,13 @@ std::optional<Clock::time_point> parse_rfc3339(const std::string& text) {
     const long long offset = std::stoll(m[10]) * 3600 + std::stoll(m[11]) * 60;
     seconds += m[9] == "+" ? -offset : offset;
   }
-  // system_clock counts nanoseconds in 64 bits: years past 2262 saturate instead of wrapping.
+  // system_clock counts nanoseconds in 64 bits: years past 2262 (and before 1678) saturate instead
+  // of wrapping.
   const auto max_seconds =
       std::chrono::duration_cast<std::chrono::seconds>(Clock::time_point::max().time_since_epoch())
           .count();
   if (seconds >= max_seconds) return Clock::time_point::max();
+  if (seconds <= -max_seconds) return Clock::time_point::min();  // years before 1678
   auto when = Clock::time_point(std::chrono::seconds(seconds));
   if (m[7].matched) {
     const double fraction = std::stod("0" + m[7].str());

@@ -217,7 +217,14 @@ class Bounds : public YAML::EventHandler {
  public:
   explicit Bounds(const std::string& source) : source_(source) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 starts document after document at a token it cannot place (a stray ','),
+    // consuming nothing, forever (jbeder/yaml-cpp#1040, fixed upstream in 0.8.1 by #1319).
+    if (mark.pos == last_start_)
+      throw InputError(at(source_, mark) +
+                       ": malformed YAML: text that is neither a key nor a value (a stray "
+                       "',', ']' or '}'?)");
+    last_start_ = mark.pos;
     anchors_.clear();
     open_.clear();
     decoded_ = aliased_ = 0;
@@ -309,6 +316,7 @@ class Bounds : public YAML::EventHandler {
   std::vector<Open> open_;
   std::uint64_t decoded_ = 0;
   std::uint64_t aliased_ = 0;
+  int last_start_ = -1;  // where the last document started
 };
 
 // Everything a text must pass before it is converted: every document of it, or the first.

@@ -9,7 +9,7 @@ FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 TARGETS=${FUZZ_TARGETS:-manifest kubeconfig watch url}
 
-cmake -S . -B "$FUZZ_DIR" -G Ninja -DKAPP_FUZZ=ON -DKAPP_TESTS=OFF -DKAPP_WERROR=OFF \
+cmake -S . -B "$FUZZ_DIR" -G Ninja -DKAPP_FUZZ=ON -DKAPP_TESTS=OFF \
   -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None \
   "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only" >/dev/null
 cmake --build "$FUZZ_DIR" --target fuzzers

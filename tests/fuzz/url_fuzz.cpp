@@ -15,13 +15,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool has_password = scheme != std::string::npos && scheme > 0 && at != std::string::npos &&
                             url.find_first_of("/?#", scheme + 3) > at &&
                             url.find(':', scheme + 3) < at;
-  const auto secret = has_password ? url.substr(0, at + 1) : std::string();
-  if (has_password && kapp::notify::redact_url(url).find(secret) != std::string::npos)
+  auto secret = has_password ? url.substr(0, at + 1) : std::string();
+  // The same text again later (in a path or query) is data, not a credential of the URL.
+  if (has_password && url.find(secret, 1) != std::string::npos) secret.clear();
+  if (!secret.empty() && kapp::notify::redact_url(url).find(secret) != std::string::npos)
     __builtin_trap();
   try {
     (void)kapp::notify::parse_target(url);
   } catch (const kapp::Error& e) {
-    if (has_password && std::string(e.what()).find(secret) != std::string::npos) __builtin_trap();
+    if (!secret.empty() && std::string(e.what()).find(secret) != std::string::npos)
+      __builtin_trap();
   }
   return 0;
 }

@@ -184,3 +184,10 @@ TEST_CASE("timestamps past the clock's range saturate instead of wrapping into t
         kapp::util::parse_rfc3339("2026-11-23T09:00:00.5Z"));
   CHECK_FALSE(kapp::util::parse_rfc3339("yesterday").has_value());
 }
+
+TEST_CASE("timestamps before the clock's range saturate instead of overflowing") {
+  // Found by the kubeconfig fuzz target: an exec credential expiring in the year 1499.
+  const auto early = kapp::util::parse_rfc3339("1499-01-01T00:00:00Z");
+  REQUIRE(early.has_value());
+  CHECK(*early == std::chrono::system_clock::time_point::min());
+}

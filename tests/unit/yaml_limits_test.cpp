@@ -169,3 +169,13 @@ TEST_CASE("JSON nested deeper than the limit is unreadable, legitimate JSON pars
   CHECK(ok["b"][0][0] == 1);
   CHECK(kapp::util::parse_json_bounded("not json").is_discarded());
 }
+
+TEST_CASE("a stray comma is refused instead of parsing forever") {
+  // Found by the manifest fuzz target: yaml-cpp 0.7 loops on it (jbeder/yaml-cpp#1040).
+  const auto start = std::chrono::steady_clock::now();
+  const auto message = error_of(", \"\\u00e9\"]}]]\n", "stray.yaml");
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  CHECK_THAT(message,
+             Catch::StartsWith("stray.yaml:1:1: malformed YAML") && Catch::Contains("stray ','"));
+  CHECK(one_line_of_ours(message));
+}
