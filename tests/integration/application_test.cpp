@@ -403,17 +403,17 @@ TEST_CASE("a steady state makes no write requests for a minute while the timers 
   CHECK(writes() == before_writes);
 }
 
-TEST_CASE("create reports the schema's message for each invalid component field") {
+TEST_CASE("create reports the schema's message for each invalid component field, sending nothing") {
   TestNamespace ns;
   install_crds();
   TempDir dir;
   const std::vector<std::pair<json, std::string>> cases = {
       {{{"replicas", -1}},
-       "spec.components[0].replicas in body should be greater than or equal to 0"},
+       "spec.components[0].replicas: Invalid value: -1: should be greater than or equal to 0"},
       {{{"workload", "Job"}}, "supported values: \"Deployment\", \"StatefulSet\""},
       {{{"ports", {{{"port", 70000}}}}},
-       "ports[0].port in body should be less than or equal to 65535"},
-      {{{"name", "Web_1"}}, "spec.components[0].name in body should match"},
+       "ports[0].port: Invalid value: 70000: should be less than or equal to 65535"},
+      {{{"name", "Web_1"}}, "spec.components[0].name: Invalid value: \"Web_1\": should match"},
   };
   for (const auto& [fields, message] : cases) {
     INFO(fields.dump());

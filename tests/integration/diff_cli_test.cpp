@@ -105,17 +105,18 @@ TEST_CASE("diff of a document the server refuses exits 2 with one line naming it
   TestNamespace ns;
   install_crds();
   TempDir dir;
-  const auto file = dir.write("dup.yaml", R"(apiVersion: kubectl-app.io/v1alpha1
-kind: Application
-metadata: {name: dup}
-spec: {components: [{name: a, image: x}, {name: a, image: y}]}
+  // Offline validation checks only the metadata of built-in kinds: the port is the server's.
+  const auto file = dir.write("bad.yaml", R"(apiVersion: v1
+kind: Service
+metadata: {name: bad}
+spec: {ports: [{port: 70000}]}
 )");
   const auto result = kubectl_app({"diff", "-f", file, "-n", ns.name()});
   INFO(result.err);
   CHECK(result.exit_code == 2);
   CHECK(result.out.empty());
   CHECK_THAT(result.err,
-             Catch::StartsWith("error: Application " + ns.name() + "/dup (" + file + ":1): "));
+             Catch::StartsWith("error: Service " + ns.name() + "/bad (" + file + ":1): "));
   CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
 }
 
