@@ -22,11 +22,16 @@ cxxopts::Options validate_options() {
                   "problem (file:line, document, field, rule) otherwise. Only the server checks "
                   "the rules that compare with the stored object (") +
           validation::kServerOnlyRules +
-          ") and the schemas of other groups' kinds: use 'kubectl app create --dry-run=server'.");
+          ") and the schemas of other groups' kinds: use 'kubectl app create --dry-run=server'.",
+      "  # Check a file before creating it; no cluster is needed\n"
+      "  kubectl app validate -f samples/shop.yaml\n"
+      "\n"
+      "  # Check what a generator prints\n"
+      "  ./render.sh | kubectl app validate -f -");
   options.add_options()("f,filename",
                         "Files to validate (YAML or JSON, several documents; '-' "
                         "reads stdin)",
-                        cxxopts::value<std::vector<std::string>>());
+                        cxxopts::value<std::vector<std::string>>(), value_kind::kFile);
   return options;
 }
 
