@@ -103,8 +103,13 @@ Target parse_target(const std::string& url) {
 
 std::string redact_url(const std::string& url) {
   const auto parts = split(url);
-  if (!parts || parts->userinfo.empty()) return url;
-  return parts->scheme + "://" + parts->authority + parts->rest;
+  if (parts) {
+    if (parts->userinfo.empty()) return url;
+    return parts->scheme + "://" + parts->authority + parts->rest;
+  }
+  // Not a URL we can take apart: whatever precedes an '@' may be a user and password.
+  const auto at = url.rfind('@');
+  return at == std::string::npos ? url : "***" + url.substr(at);
 }
 
 }  // namespace kapp::notify

@@ -34,7 +34,13 @@ json plain_scalar(const std::string& s) {
       return s;  // too large for an int64: keep the digits rather than lose precision
     }
   }
-  if (std::regex_match(s, float_re)) return std::stod(s);
+  if (std::regex_match(s, float_re)) {
+    try {
+      return std::stod(s);
+    } catch (const std::out_of_range&) {
+      return s;  // 1e999: go-yaml keeps what ParseFloat refuses as a string, and so do we
+    }
+  }
   return s;
 }
 

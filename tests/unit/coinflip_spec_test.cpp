@@ -99,6 +99,13 @@ TEST_CASE("a password in the URL never appears in a refusal") {
   CHECK(kapp::notify::redact_url("https://u:p@h:8443/x?y") == "https://h:8443/x?y");
 }
 
+TEST_CASE("a password in a text that is not a URL never appears in a refusal") {
+  // Found by the URL fuzz target: an unparseable URL was quoted whole.
+  const auto refused = refusal(spec_with_url("//s://bob:s3cret@host/t"));
+  CHECK_THAT(refused, Catch::StartsWith("InvalidURL"));
+  CHECK_THAT(refused, !Catch::Contains("s3cret"));
+}
+
 TEST_CASE("IPv6 hosts are accepted") {
   CHECK(kapp::notify::parse_target("mqtt://[::1]:1883/a/b").host == "::1");
   CHECK(kapp::notify::parse_target("mqtt://[::1]:1883/a/b").topic == "a/b");
