@@ -30,12 +30,23 @@ std::string fresh_dir() {
       .string();
 }
 
-// Alive and not a zombie waiting for its parent (init) to reap it.
-bool alive(int pid) {
-  const auto stat = util::read_file_if_exists("/proc/" + std::to_string(pid) + "/stat");
+// Whether a /proc stat file says a task runs (it is not a zombie).
+bool running(const std::string& stat_path) {
+  const auto stat = util::read_file_if_exists(stat_path);
   if (!stat) return false;
   const auto close = stat->rfind(')');
   return close != std::string::npos && close + 2 < stat->size() && (*stat)[close + 2] != 'Z';
+}
+
+// Alive: some thread of it still runs. A killed Go daemon's main thread turns zombie before
+// its other threads have exited and closed the process's files (its listening socket among
+// them), so the main thread alone does not say the port is free.
+bool alive(int pid) {
+  const auto tasks = std::filesystem::path("/proc") / std::to_string(pid) / "task";
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec))
+    if (running((task.path() / "stat").string())) return true;
+  return false;
 }
 
 }  // namespace
