@@ -51,17 +51,6 @@ spec:
   validationActions: [Deny]
 )";
 
-json link(const std::string& ns, const std::string& to_ns) {
-  return {{"apiVersion", "kubectl-app.io/v1alpha1"},
-          {"kind", "AppLink"},
-          {"metadata", {{"name", "web-to-payments"}, {"namespace", ns}}},
-          {"spec",
-           {{"from", {{"application", "shop"}, {"component", "frontend"}}},
-            {"to", {{"application", "payments"}, {"component", "api"}, {"namespace", to_ns}}},
-            {"ports", {80}},
-            {"alias", "payments-api"}}}};
-}
-
 // Whether the server refuses to take the finalizer off the link (a dry run changes nothing).
 bool finalizer_held(const std::string& ns) {
   auto object = admin().get(res::kAppLink, ns, "web-to-payments");
@@ -84,9 +73,9 @@ TEST_CASE("the controller killed between the steps of a link's cleanup: the next
   admin().create(
       res::kApplication, b.name(),
       application(b.name(), "payments", {component("api")}, {{"allowLinksFrom", {a.name()}}}));
-  admin().create(res::kAppLink, a.name(), link(a.name(), b.name()));
+  admin().create(res::kAppLink, a.name(), app_link(a.name(), b.name(), {80}));
   const auto policy = kapp::render::link_policy_name(
-      kapp::controllers::applink::parse_spec(link(a.name(), b.name())));
+      kapp::controllers::applink::parse_spec(app_link(a.name(), b.name(), {80})));
   const auto args = controller_args(a.name(), {"-n", b.name()});
   auto first = std::make_unique<BackgroundProcess>(args);
   REQUIRE(eventually([&] {

@@ -32,21 +32,10 @@ json shop(const std::string& ns) {
   return application(ns, "shop", {component("frontend"), component("cart")});
 }
 
-json link(const std::string& ns, const std::string& to_ns, json ports = {8080},
-          const std::string& alias = "payments-api") {
-  return {{"apiVersion", "kubectl-app.io/v1alpha1"},
-          {"kind", "AppLink"},
-          {"metadata", {{"name", "web-to-payments"}, {"namespace", ns}}},
-          {"spec",
-           {{"from", {{"application", "shop"}, {"component", "frontend"}}},
-            {"to", {{"application", "payments"}, {"component", "api"}, {"namespace", to_ns}}},
-            {"ports", std::move(ports)},
-            {"alias", alias}}}};
-}
-
 // The name the controller gives the link's NetworkPolicy in the target namespace.
 std::string link_policy_name(const std::string& ns, const std::string& to_ns) {
-  return kapp::render::link_policy_name(kapp::controllers::applink::parse_spec(link(ns, to_ns)));
+  return kapp::render::link_policy_name(
+      kapp::controllers::applink::parse_spec(app_link(ns, to_ns)));
 }
 
 // Two teams' namespaces, the controllers watching both; links are deleted (and their
@@ -70,7 +59,7 @@ struct TwoTeams {
   void create_all(json allow) const {
     admin().create(res::kApplication, a.name(), shop(a.name()));
     admin().create(res::kApplication, b.name(), payments(b.name(), std::move(allow)));
-    admin().create(res::kAppLink, a.name(), link(a.name(), b.name()));
+    admin().create(res::kAppLink, a.name(), app_link(a.name(), b.name()));
   }
 
   std::string reason() const {
@@ -240,7 +229,7 @@ TEST_CASE("a link deleted while no controller runs is cleaned up by the next con
   const auto policy = link_policy_name(a.name(), b.name());
   {
     RunningControllers controllers(std::vector<std::string>{a.name(), b.name()}, kResync);
-    admin().create(res::kAppLink, a.name(), link(a.name(), b.name()));
+    admin().create(res::kAppLink, a.name(), app_link(a.name(), b.name()));
     REQUIRE(eventually([&] { return exists(res::kNetworkPolicy, b.name(), policy); }));
   }
   admin().remove(res::kAppLink, a.name(), "web-to-payments");
@@ -260,7 +249,7 @@ TEST_CASE("a link to a namespace the controller does not watch says so") {
   RunningControllers controllers(a.name(), kResync);
   admin().create(res::kApplication, a.name(), shop(a.name()));
   admin().create(res::kApplication, b.name(), payments(b.name(), {a.name()}));
-  admin().create(res::kAppLink, a.name(), link(a.name(), b.name()));
+  admin().create(res::kAppLink, a.name(), app_link(a.name(), b.name()));
   REQUIRE(eventually([&] {
     return condition(status_of(res::kAppLink, a.name(), "web-to-payments"), "Ready")
                .value("reason", "") == "NamespaceNotWatched";
@@ -324,7 +313,7 @@ TEST_CASE("a link from an offloaded application offloads the target namespace th
   TwoTeams t;
   admin().create(res::kApplication, t.a.name(), offloaded_shop(t.a.name(), "eu"));
   admin().create(res::kApplication, t.b.name(), payments(t.b.name(), {t.a.name()}));
-  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  admin().create(res::kAppLink, t.a.name(), app_link(t.a.name(), t.b.name()));
   const auto type = kOffloadingType();
   REQUIRE(eventually([&] {
     return t.has_reason("Linked") &&
@@ -375,7 +364,7 @@ TEST_CASE("an application agreeing with a link's offloading of its namespace sha
   admin().create(res::kApplication, t.a.name(), offloaded_shop(t.a.name(), "eu"));
   auto target = payments(t.b.name(), {t.a.name()});
   admin().create(res::kApplication, t.b.name(), target);
-  admin().create(res::kAppLink, t.a.name(), link(t.a.name(), t.b.name()));
+  admin().create(res::kAppLink, t.a.name(), app_link(t.a.name(), t.b.name()));
   REQUIRE(eventually([&] {
     return offloading_reason(res::kAppLink, t.a.name(), "web-to-payments") == "Offloaded";
   }));
@@ -403,7 +392,7 @@ TEST_CASE("a link within one namespace owns its policy and needs no finalizer") 
   RunningControllers controllers(ns.name(), kResync);
   admin().create(res::kApplication, ns.name(), shop(ns.name()));
   admin().create(res::kApplication, ns.name(), payments(ns.name(), {ns.name()}));
-  admin().create(res::kAppLink, ns.name(), link(ns.name(), ns.name()));
+  admin().create(res::kAppLink, ns.name(), app_link(ns.name(), ns.name()));
   const auto policy = link_policy_name(ns.name(), ns.name());
   REQUIRE(eventually([&] { return exists(res::kNetworkPolicy, ns.name(), policy); }));
   const auto live = admin().get(res::kNetworkPolicy, ns.name(), policy);

@@ -15,6 +15,18 @@ json component(const std::string& name, json fields) {
   return c;
 }
 
+json app_link(const std::string& ns, const std::string& to_ns, json ports,
+              const std::string& alias) {
+  return {{"apiVersion", "kubectl-app.io/v1alpha1"},
+          {"kind", "AppLink"},
+          {"metadata", {{"name", "web-to-payments"}, {"namespace", ns}}},
+          {"spec",
+           {{"from", {{"application", "shop"}, {"component", "frontend"}}},
+            {"to", {{"application", "payments"}, {"component", "api"}, {"namespace", to_ns}}},
+            {"ports", std::move(ports)},
+            {"alias", alias}}}};
+}
+
 json application(const std::string& ns, const std::string& name, json components, json spec) {
   spec["components"] = std::move(components);
   return {{"apiVersion", "kubectl-app.io/v1alpha1"},

@@ -17,6 +17,9 @@ json component(const std::string& name, json fields = json::object());
 // An Application of these components, with more of `spec`.
 json application(const std::string& ns, const std::string& name, json components,
                  json spec = json::object());
+// The AppLink "web-to-payments" in `ns`: shop/frontend to payments/api of `to_ns`.
+json app_link(const std::string& ns, const std::string& to_ns, json ports = {8080},
+              const std::string& alias = "payments-api");
 
 // The object's status as the server has it now ({} when the object is gone).
 json status_of(const client::ResourceType& type, const std::string& ns, const std::string& name);
