@@ -5,7 +5,8 @@
 //
 // With --lists, what the controller's caches hold for each `kubectl get KIND -o json` file
 // given: objects, their JSON as cached (after the informer's transform) and the heap of
-// their json trees (bench/profile-memory.sh uses it to split the cache by kind).
+// their json trees, and what the informer holds of each, packed (bench/profile-memory.sh uses
+// it to split the cache by kind).
 // Usage: bench_cache_size --lists LIST_JSON...
 #include <malloc.h>
 
@@ -17,7 +18,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/controllers/application/immutable.h"
 #include "core/controllers/application/pod_transform.h"
+#include "core/engine/packed_object.h"
 #include "core/engine/transform.h"
 #include "core/util/files.h"
 
@@ -33,34 +36,38 @@ double heap_per_copy(const json& object, int copies) {
   return static_cast<double>(after - before) / copies;
 }
 
-// The transform the controller's informer for this kind installs (core/engine/manager.cpp,
-// core/controllers/application/reconciler.cpp).
+// What the controller's informer for this kind keeps (core/engine/manager.cpp,
+// core/controllers/application/reconciler.cpp): children once applied are slim.
 void as_cached(json& object) {
-  if (object.value("kind", "") == "Pod")
-    kapp::controllers::application::lean_pod(object);
-  else
-    kapp::engine::strip_bookkeeping(object);
+  const auto kind = object.value("kind", "");
+  if (kind == "Pod") return kapp::controllers::application::lean_pod(object);
+  kapp::engine::strip_bookkeeping(object);
+  if (kind == "Deployment" || kind == "StatefulSet" || kind == "Service" ||
+      kind == "NetworkPolicy" || kind == "PersistentVolumeClaim")
+    kapp::engine::slim_owned(object, kapp::controllers::application::immutable_spec_members(kind));
 }
 
 int print_lists(int argc, char** argv) {
-  std::printf("%-28s %8s %12s %12s %9s %10s\n", "list", "objects", "JSON (B)", "heap (B)",
-              "heap/JSON", "B/object");
+  std::printf("%-28s %8s %12s %12s %9s %10s %12s\n", "list", "objects", "JSON (B)", "heap (B)",
+              "heap/JSON", "B/object", "packed B/obj");
   for (int i = 2; i < argc; ++i) {
     auto list = json::parse(kapp::util::read_file(argv[i], "list"));
     std::vector<json> items;
-    std::size_t bytes = 0;
+    std::size_t bytes = 0, packed = 0;
     for (auto& item : list.value("items", json::array())) {
       as_cached(item);
       bytes += item.dump().size();
+      packed += kapp::engine::PackedObject(item).size();
       items.push_back(std::move(item));
     }
     list = json();
     const auto before = mallinfo2().uordblks;
     const std::vector<json> held(items.begin(), items.end());
     const auto heap = static_cast<double>(mallinfo2().uordblks - before);
-    std::printf("%-28s %8zu %12zu %12.0f %9.1f %10.0f\n", argv[i], held.size(), bytes, heap,
-                bytes ? heap / static_cast<double>(bytes) : 0.0,
-                held.empty() ? 0.0 : heap / static_cast<double>(held.size()));
+    const double count = held.empty() ? 1.0 : static_cast<double>(held.size());
+    std::printf("%-28s %8zu %12zu %12.0f %9.1f %10.0f %12.0f\n", argv[i], held.size(), bytes, heap,
+                bytes ? heap / static_cast<double>(bytes) : 0.0, heap / count,
+                static_cast<double>(packed) / count);
   }
   return 0;
 }

@@ -50,7 +50,7 @@ void Informer::add_handler(EventHandler handler) {
   {
     std::lock_guard lock(mutex_);
     handlers_.push_back(handler);
-    for (const auto& [key, object] : objects_) existing.push_back(object);
+    for (const auto& [key, object] : objects_) existing.push_back(object.unpack());
   }
   if (handler.on_add) {
     for (const auto& object : existing) handler.on_add(object);
@@ -60,6 +60,30 @@ void Informer::add_handler(EventHandler handler) {
 void Informer::set_transform(Transform transform) {
   if (!threads_.empty()) throw std::logic_error("Informer::set_transform after start()");
   transform_ = std::move(transform);
+}
+
+void Informer::set_slim(Transform slim) {
+  if (!threads_.empty()) throw std::logic_error("Informer::set_slim after start()");
+  slim_ = std::move(slim);
+}
+
+void Informer::remember_applied(const json& live, std::uint64_t desired_hash) {
+  const auto key = key_of(live);
+  std::lock_guard lock(mutex_);
+  applied_[key] = {desired_hash, content_fingerprint(live)};
+  auto it = objects_.find(key);
+  if (!slim_ || it == objects_.end()) return;
+  auto cached = it->second.unpack();
+  if (is_slim(cached)) return;
+  slim_(cached);
+  it->second = PackedObject(cached);
+}
+
+bool Informer::applied(const json& cached, std::uint64_t desired_hash) const {
+  std::lock_guard lock(mutex_);
+  auto it = applied_.find(key_of(cached));
+  return it != applied_.end() && it->second.desired_hash == desired_hash &&
+         it->second.fingerprint == content_fingerprint(cached);
 }
 
 void Informer::transform(json& object) const {
@@ -111,30 +135,35 @@ std::optional<json> Informer::get(const std::string& ns, const std::string& name
   std::lock_guard lock(mutex_);
   auto it = objects_.find(make_key(type_.namespaced ? ns : "", name));
   if (it == objects_.end()) return std::nullopt;
-  return it->second;
+  return it->second.unpack();
 }
 
 std::vector<json> Informer::list(const std::string& ns) const {
   std::lock_guard lock(mutex_);
   std::vector<json> out;
   if (ns.empty() || !type_.namespaced) {
-    for (const auto& [key, object] : objects_) out.push_back(object);
+    for (const auto& [key, object] : objects_) out.push_back(object.unpack());
     return out;
   }
   // Keys are "namespace/name" in order: one namespace is one contiguous range.
   const auto prefix = ns + "/";
   for (auto it = objects_.lower_bound(prefix);
        it != objects_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
-    out.push_back(it->second);
+    out.push_back(it->second.unpack());
   return out;
 }
 
 std::vector<json> Informer::owned_by(const std::string& owner_uid) const {
   std::lock_guard lock(mutex_);
-  std::vector<json> out;
   auto it = by_owner_.find(owner_uid);
-  if (it == by_owner_.end()) return out;
-  for (const auto& key : it->second) out.push_back(objects_.at(key));
+  if (it == by_owner_.end()) return {};
+  return unpack_keys(it->second);
+}
+
+std::vector<json> Informer::unpack_keys(const std::set<std::string>& keys) const {
+  std::vector<json> out;
+  out.reserve(keys.size());
+  for (const auto& key : keys) out.push_back(objects_.at(key).unpack());
   return out;
 }
 
@@ -146,11 +175,9 @@ void Informer::add_index(const std::string& name, IndexFunc index) {
 std::vector<json> Informer::by_index(const std::string& name, const std::string& value) const {
   std::lock_guard lock(mutex_);
   if (!indexers_.count(name)) throw std::out_of_range("informer has no index " + name);
-  std::vector<json> out;
   auto it = indexed_.find(name + "=" + value);
-  if (it == indexed_.end()) return out;
-  for (const auto& key : it->second) out.push_back(objects_.at(key));
-  return out;
+  if (it == indexed_.end()) return {};
+  return unpack_keys(it->second);
 }
 
 void Informer::index_label(const std::string& label_key) {
@@ -184,30 +211,28 @@ std::vector<std::string> Informer::index_entries(const json& object) const {
   return entries;
 }
 
-void Informer::store(const json& object) {
+void Informer::store(json object) {
   const auto key = key_of(object);
-  erase(key);
+  if (slim_ && applied_.count(key)) slim_(object);
   for (const auto& uid : owner_uids(object)) by_owner_[uid].insert(key);
   for (const auto& entry : index_entries(object)) indexed_[entry].insert(key);
-  objects_[key] = object;
+  objects_.insert_or_assign(key, PackedObject(object));
 }
 
-void Informer::erase(const std::string& key) {
-  auto it = objects_.find(key);
-  if (it == objects_.end()) return;
-  for (const auto& uid : owner_uids(it->second)) {
+void Informer::erase(const std::string& key, const json& object) {
+  for (const auto& uid : owner_uids(object)) {
     auto owners = by_owner_.find(uid);
     if (owners == by_owner_.end()) continue;
     owners->second.erase(key);
     if (owners->second.empty()) by_owner_.erase(owners);
   }
-  for (const auto& entry : index_entries(it->second)) {
+  for (const auto& entry : index_entries(object)) {
     auto indexed = indexed_.find(entry);
     if (indexed == indexed_.end()) continue;
     indexed->second.erase(key);
     if (indexed->second.empty()) indexed_.erase(indexed);
   }
-  objects_.erase(it);
+  objects_.erase(key);
 }
 
 std::string Informer::relist(const std::string& ns) {
@@ -232,8 +257,8 @@ std::string Informer::relist(const std::string& ns) {
     for (auto it = ns.empty() ? objects_.begin() : objects_.lower_bound(prefix);
          it != objects_.end() && (ns.empty() || it->first.compare(0, prefix.size(), prefix) == 0);
          ++it)
-      previous.insert(*it);
-    for (const auto& [key, object] : previous) erase(key);
+      previous.emplace(it->first, it->second.unpack());
+    for (const auto& [key, object] : previous) erase(key, object);
     for (auto& item : list["items"]) {
       const auto key = key_of(item);
       auto old = previous.find(key);
@@ -247,7 +272,10 @@ std::string Informer::relist(const std::string& ns) {
       store(item);
     }
     // What is left was deleted while we were not watching.
-    for (auto& [key, object] : previous) changes.push_back({object, nullptr});
+    for (auto& [key, object] : previous) {
+      applied_.erase(key);
+      changes.push_back({object, nullptr});
+    }
     listed_.insert(ns);
     synced_ = listed_.size() >= std::max<std::size_t>(namespaces_.size(), 1);
   }
@@ -271,12 +299,14 @@ void Informer::apply_event(const client::WatchEvent& event) {
   json old_object;
   {
     std::lock_guard lock(mutex_);
-    if (auto it = objects_.find(key); it != objects_.end()) old_object = it->second;
-    if (event.type == "DELETED") {
-      erase(key);
-    } else {
-      store(object);
+    if (auto it = objects_.find(key); it != objects_.end()) {
+      old_object = it->second.unpack();
+      erase(key, old_object);
     }
+    if (event.type == "DELETED")
+      applied_.erase(key);
+    else
+      store(object);
   }
   for (const auto& handler : handlers()) {
     if (event.type == "DELETED") {

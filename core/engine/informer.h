@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/client/client.h"
+#include "core/engine/packed_object.h"
 #include "core/engine/transform.h"
 
 namespace kapp::engine {
@@ -45,6 +46,20 @@ class Informer {
   // handlers see it, to keep only what the controllers read. Call before start(); replaces
   // any earlier one (the Manager installs strip_bookkeeping on each informer it makes).
   void set_transform(Transform transform);
+  // For owned objects: once remember_applied has recorded a key, the cache keeps that object
+  // as `slim` leaves it (engine::slim_owned with the spec members a controller reads), from
+  // the next event on and at once. Call before start(). A slim object is for reading: never
+  // write one back (it lacks its spec).
+  void set_slim(Transform slim);
+  // Records that the live object `live` (as the server or this cache gave it) holds everything
+  // a desired object whose hash_of is `desired_hash` says: applied() then answers from the
+  // record and the cached object's content fingerprint, without its spec. A record lasts until
+  // the object is deleted (a watch DELETED or a list without it) or recorded again.
+  void remember_applied(const json& live, std::uint64_t desired_hash);
+  // Whether `cached` (an object of this cache) is, content for content, the one recorded with
+  // this desired hash: false when either changed since, or nothing was recorded (after a
+  // restart: the caller compares the whole object, then records it).
+  bool applied(const json& cached, std::uint64_t desired_hash) const;
   // Handlers added after start() first receive an add for every cached object.
   void add_handler(EventHandler handler);
   // Watch streams last 5-10 minutes unless set (tests shorten it to exercise reconnects).
@@ -87,8 +102,11 @@ class Informer {
   std::string relist(const std::string& ns);
   void apply_event(const client::WatchEvent& event);
   void transform(json& object) const;
-  void store(const json& object);
-  void erase(const std::string& key);
+  // Caches an object whose key is not cached (slim if it has an applied record); erase removes
+  // a cached one (`object` is it, unpacked: its owners and index entries are found from it).
+  void store(json object);
+  void erase(const std::string& key, const json& object);
+  std::vector<json> unpack_keys(const std::set<std::string>& keys) const;
   std::vector<std::string> index_entries(const json& object) const;
   std::vector<EventHandler> handlers() const;
 
@@ -96,13 +114,18 @@ class Informer {
   client::ResourceType type_;
   std::vector<std::string> namespaces_;
   mutable std::mutex mutex_;
-  std::condition_variable cv_;                             // signals sync and stop
-  std::map<std::string, json> objects_;                    // key -> object
+  std::condition_variable cv_;                   // signals sync and stop
+  std::map<std::string, PackedObject> objects_;  // key -> object, packed (see packed_object.h)
   std::map<std::string, std::set<std::string>> by_owner_;  // owner uid -> keys
   std::map<std::string, IndexFunc> indexers_;
   std::map<std::string, std::set<std::string>> indexed_;  // "index=value" -> keys
   std::vector<EventHandler> handlers_;
   Transform transform_;  // set before start(), then only read
+  Transform slim_;       // likewise
+  struct AppliedRecord {
+    std::uint64_t desired_hash, fingerprint;
+  };
+  std::map<std::string, AppliedRecord> applied_;  // key -> what it was last checked against
   std::atomic<bool> stop_{false};
   std::atomic<bool> synced_{false};
   std::set<std::string> listed_;  // namespaces listed at least once

@@ -3,6 +3,7 @@
 #include "core/engine/applied.h"
 #include "core/engine/object.h"
 #include "core/engine/status.h"
+#include "core/engine/transform.h"
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/names.h"
@@ -16,16 +17,16 @@ std::string desired_key(const std::string& kind, const json& object) {
 
 // Creates `desired` that a synced cache says is absent, without reading it first: a server-side
 // apply without force creates it, and answers 409 Conflict if an object of that name now
-// holds other values in fields that other managers own. Returns false on that conflict.
-bool create_absent(client::Client& client, const client::ResourceType& type, const json& desired) {
+// holds other values in fields that other managers own. Returns the object created, or null
+// on that conflict.
+json create_absent(client::Client& client, const client::ResourceType& type, const json& desired) {
   try {
-    client.apply(type, desired, {.field_manager = names::kFieldManager, .force = false});
-    return true;
+    return client.apply(type, desired, {.field_manager = names::kFieldManager, .force = false});
   } catch (const ApiError& e) {
     if (!e.conflict()) throw;
     log::info(2, "apply of " + type.kind + " " + key_of(desired) +
                      " conflicts with another field manager; reading it");
-    return false;
+    return nullptr;
   }
 }
 
@@ -45,11 +46,17 @@ bool DesiredObjects::wants_kind(const std::string& kind) const {
   return it != keys_.end() && it->compare(0, prefix.size(), prefix) == 0;
 }
 
-bool apply_owned(client::Client& client, const Informer& cache, const json& desired,
+bool apply_owned(client::Client& client, Informer& cache, const json& desired,
                  const std::string& owner_uid, const AdoptRule& adopt) {
   const auto ns = namespace_of(desired), name = name_of(desired);
+  const auto desired_hash = hash_of(desired);
   auto live = cache.get(ns, name);
-  if (!live && cache.synced() && create_absent(client, cache.type(), desired)) return true;
+  if (!live && cache.synced()) {
+    if (auto created = create_absent(client, cache.type(), desired); !created.is_null()) {
+      cache.remember_applied(created, desired_hash);
+      return true;
+    }
+  }
   std::string checked_version;
   if (!live) {
     live = client.get_if_exists(cache.type(), ns, name);
@@ -57,11 +64,18 @@ bool apply_owned(client::Client& client, const Informer& cache, const json& desi
   }
   if (live) {
     if (!controlled_by(*live, owner_uid) && !(adopt && adopt(*live))) return false;
-    if (already_applied(desired, *live)) return true;
+    if (cache.applied(*live, desired_hash)) return true;
+    // No record (a restart) and the whole object at hand: compare it, as a record would.
+    if (!is_slim(*live) && already_applied(desired, *live)) {
+      cache.remember_applied(*live, desired_hash);
+      return true;
+    }
   }
   auto applied = desired;
   if (!checked_version.empty()) applied["metadata"]["resourceVersion"] = checked_version;
-  client.apply(cache.type(), applied, {.field_manager = names::kFieldManager, .force = true});
+  cache.remember_applied(
+      client.apply(cache.type(), applied, {.field_manager = names::kFieldManager, .force = true}),
+      desired_hash);
   return true;
 }
 

@@ -33,7 +33,10 @@ class DesiredObjects {
 using AdoptRule = std::function<bool(const json& live)>;
 
 // Server-side applies `desired` (field manager names::kFieldManager, force) unless the live
-// object in `cache` already says everything it says (engine::already_applied). An object a
+// object in `cache` already says everything it says: the cache's applied record for it
+// (Informer::applied: the same desired object, and the live content unchanged since it was
+// applied or checked), or else, with no record (after a restart), engine::already_applied on
+// the whole cached object, which is then recorded. Each apply records its answer. An object a
 // synced cache lacks is created by an apply without force, with no read first: Kubernetes
 // answers 409 Conflict when an object of that name exists and other managers own fields it
 // would change (server-side apply's conflict rule), and only then is the server asked, as it
@@ -43,7 +46,7 @@ using AdoptRule = std::function<bool(const json& live)>;
 // `owner_uid` nor accepted by `adopt`: the never-take-over rule. (A foreign object created
 // within the cache's lag that already holds every value `desired` sets is shared, not refused:
 // apply without force has no create-only precondition.) Throws ApiError on a refused request.
-bool apply_owned(client::Client& client, const Informer& cache, const json& desired,
+bool apply_owned(client::Client& client, Informer& cache, const json& desired,
                  const std::string& owner_uid, const AdoptRule& adopt = nullptr);
 
 // Deletes every object in `caches` controlled by `owner_uid` that `desired` does not want,

@@ -13,4 +13,84 @@ void strip_bookkeeping(json& object) {
   if (annotations->empty()) metadata->erase(annotations);
 }
 
+std::uint64_t hash_of(const json& object) {
+  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a offset basis and prime
+  for (const unsigned char byte : object.dump()) {
+    hash ^= byte;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+bool is_slim(const json& object) {
+  return object.is_object() && object.contains(kFingerprintMember);
+}
+
+std::uint64_t content_fingerprint(const json& object) {
+  if (is_slim(object)) return object[kFingerprintMember].get<std::uint64_t>();
+  json content = json::object();
+  for (const auto& [key, value] : object.items()) {
+    if (key != "apiVersion" && key != "kind" && key != "metadata" && key != "status")
+      content[key] = value;
+  }
+  const auto metadata = object.value("metadata", json::object());
+  for (const char* key : {"uid", "labels", "ownerReferences"}) {
+    if (metadata.contains(key)) content["metadata"][key] = metadata[key];
+  }
+  return hash_of(content);
+}
+
+namespace {
+
+// Of metadata, what identity, ownership, pruning, indexes and status read.
+json slim_metadata(json& metadata) {
+  json slim = json::object();
+  for (const char* key : {"name", "namespace", "uid", "resourceVersion", "generation", "labels",
+                          "ownerReferences", "deletionTimestamp", "finalizers"}) {
+    if (auto it = metadata.find(key); it != metadata.end()) slim[key] = std::move(*it);
+  }
+  return slim;
+}
+
+// Conditions keep type, status and reason, and their message while not True (what a failure
+// reports); timestamps go.
+void slim_conditions(json& status) {
+  auto conditions = status.find("conditions");
+  if (conditions == status.end() || !conditions->is_array()) return;
+  for (auto& c : *conditions) {
+    if (!c.is_object()) continue;
+    const bool holds = c.value("status", "") == "True";
+    for (auto it = c.begin(); it != c.end();) {
+      const auto& key = it.key();
+      const bool keep =
+          key == "type" || key == "status" || key == "reason" || (key == "message" && !holds);
+      it = keep ? std::next(it) : c.erase(it);
+    }
+  }
+}
+
+}  // namespace
+
+void slim_owned(json& object, const std::vector<std::string>& spec_members) {
+  if (!object.is_object() || is_slim(object)) return;
+  const auto fingerprint = content_fingerprint(object);
+  json slim = json::object();
+  for (const char* key : {"apiVersion", "kind"}) {
+    if (auto it = object.find(key); it != object.end()) slim[key] = std::move(*it);
+  }
+  if (auto it = object.find("metadata"); it != object.end() && it->is_object())
+    slim["metadata"] = slim_metadata(*it);
+  if (auto it = object.find("status"); it != object.end()) {
+    if (it->is_object()) slim_conditions(*it);
+    slim["status"] = std::move(*it);
+  }
+  if (auto spec = object.find("spec"); spec != object.end() && spec->is_object()) {
+    for (const auto& member : spec_members) {
+      if (auto it = spec->find(member); it != spec->end()) slim["spec"][member] = std::move(*it);
+    }
+  }
+  slim[kFingerprintMember] = fingerprint;
+  object = std::move(slim);
+}
+
 }  // namespace kapp::engine

@@ -3,7 +3,10 @@
 // need not sit in memory for the life of the process.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,5 +24,29 @@ using Transform = std::function<void(json&)>;
 // compares against the desired objects. A PUT of a cached object is still safe: the server
 // keeps the live managedFields when a request carries none.
 void strip_bookkeeping(json& object);
+
+// FNV-1a (64-bit) of an object's canonical JSON (members sorted, as json::dump writes them):
+// the same value in every process and version, so it may identify content across restarts.
+std::uint64_t hash_of(const json& object);
+
+// What identifies an object's content for the cache's applied records (Informer::applied):
+// hash_of its uid, labels, owner references and every top-level member but apiVersion, kind,
+// metadata and status. Annotations are left out: other controllers add theirs to our objects
+// (deployment.kubernetes.io/revision) and the renderers set none. For a slim object, the
+// fingerprint it carries.
+std::uint64_t content_fingerprint(const json& object);
+
+// The member a slim object keeps its fingerprint in (no Kubernetes field begins with '$').
+inline constexpr const char* kFingerprintMember = "$fingerprint";
+
+// Reduces an object to apiVersion, kind, metadata (name, namespace, uid, resourceVersion,
+// generation, labels, ownerReferences, deletionTimestamp, finalizers), status (conditions
+// without timestamps, their message only while not True) and the listed members of its spec,
+// and adds its content fingerprint (kFingerprintMember). What an informer keeps of an owned
+// object once a reconciler has checked it (Informer::set_slim): identity, ownership, pruning
+// and status read those; the listed spec members are what else a controller reads (immutable
+// fields). Idempotent.
+void slim_owned(json& object, const std::vector<std::string>& spec_members);
+bool is_slim(const json& object);
 
 }  // namespace kapp::engine

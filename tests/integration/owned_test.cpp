@@ -8,6 +8,7 @@
 #include "core/engine/informer.h"
 #include "core/engine/object.h"
 #include "core/engine/owned.h"
+#include "core/engine/transform.h"
 #include "tests/support/cluster.h"
 
 using namespace kapp::test;
@@ -111,4 +112,84 @@ TEST_CASE("an object of ours the cache has not seen yet is updated") {
   CHECK(kapp::engine::apply_owned(*counting.client, *cache, family.child, family.owner_uid()));
 
   CHECK(admin().get(kConfigMap, ns.name(), "child")["data"]["key"] == "new");
+}
+
+namespace {
+
+// A live cache of the namespace's ConfigMaps that keeps applied objects slim, as the
+// Application reconciler's caches of its children do.
+std::unique_ptr<Informer> slim_cache(kapp::client::Client& client, const std::string& ns) {
+  auto informer = std::make_unique<Informer>(client, kConfigMap, ns);
+  informer->set_transform(kapp::engine::strip_bookkeeping);
+  informer->set_slim([](json& object) { kapp::engine::slim_owned(object, {}); });
+  informer->start();
+  REQUIRE(informer->wait_for_sync(30s));
+  return informer;
+}
+
+// Waits until `cache` holds `name` at the server's current resourceVersion.
+void wait_current(const Informer& cache, const std::string& ns, const std::string& name) {
+  const auto version = kapp::engine::resource_version_of(admin().get(kConfigMap, ns, name));
+  REQUIRE(eventually(
+      [&] {
+        const auto cached = cache.get(ns, name);
+        return cached && kapp::engine::resource_version_of(*cached) == version;
+      },
+      30s));
+}
+
+}  // namespace
+
+TEST_CASE("an applied object is kept slim and not written again while unchanged") {
+  TestNamespace ns;
+  CountingClient counting;
+  Family family(ns.name(), "v1");
+  auto cache = slim_cache(*counting.client, ns.name());
+  REQUIRE(kapp::engine::apply_owned(*counting.client, *cache, family.child, family.owner_uid()));
+  wait_current(*cache, ns.name(), "child");
+  const int writes = counting.count("PATCH"), reads = counting.count("GET");
+
+  CHECK(kapp::engine::apply_owned(*counting.client, *cache, family.child, family.owner_uid()));
+
+  CHECK(counting.count("PATCH") == writes);
+  CHECK(counting.count("GET") == reads);
+  const auto cached = cache->get(ns.name(), "child").value();
+  CHECK(kapp::engine::is_slim(cached));
+  CHECK_FALSE(cached.contains("data"));
+}
+
+TEST_CASE("an applied object someone else edited is applied again") {
+  TestNamespace ns;
+  CountingClient counting;
+  Family family(ns.name(), "ours");
+  auto cache = slim_cache(*counting.client, ns.name());
+  REQUIRE(kapp::engine::apply_owned(*counting.client, *cache, family.child, family.owner_uid()));
+  REQUIRE(kubectl({"patch", "configmap", "child", "-n", ns.name(), "--type=merge", "-p",
+                   R"({"data":{"key":"theirs"}})"})
+              .exit_code == 0);
+  wait_current(*cache, ns.name(), "child");
+
+  CHECK(kapp::engine::apply_owned(*counting.client, *cache, family.child, family.owner_uid()));
+
+  CHECK(admin().get(kConfigMap, ns.name(), "child")["data"]["key"] == "ours");
+}
+
+TEST_CASE("a restarted cache compares the whole object once and writes nothing") {
+  TestNamespace ns;
+  Family family(ns.name(), "v1");
+  {
+    CountingClient first;
+    auto cache = slim_cache(*first.client, ns.name());
+    REQUIRE(kapp::engine::apply_owned(*first.client, *cache, family.child, family.owner_uid()));
+  }
+  CountingClient counting;
+  auto cache = slim_cache(*counting.client, ns.name());  // no records: objects cached whole
+  wait_current(*cache, ns.name(), "child");
+  CHECK_FALSE(kapp::engine::is_slim(cache->get(ns.name(), "child").value()));
+  const int writes = counting.count("PATCH");
+
+  CHECK(kapp::engine::apply_owned(*counting.client, *cache, family.child, family.owner_uid()));
+
+  CHECK(counting.count("PATCH") == writes);
+  CHECK(kapp::engine::is_slim(cache->get(ns.name(), "child").value()));
 }

@@ -238,3 +238,73 @@ TEST_CASE("a realistic Pod is cached in a small fraction of its size") {
   CHECK(stripped.dump().size() < full_bytes);
   CHECK(lean.dump().size() * 5 < full_bytes);
 }
+
+TEST_CASE("slim_owned keeps metadata, status, the listed spec members and a fingerprint") {
+  json deployment = {{"apiVersion", "apps/v1"},
+                     {"kind", "Deployment"},
+                     {"metadata", {{"name", "web"}, {"uid", "u1"}}},
+                     {"spec", {{"selector", {{"matchLabels", {{"a", "b"}}}}}, {"replicas", 2}}},
+                     {"status", {{"readyReplicas", 2}}}};
+  const auto fingerprint = kapp::engine::content_fingerprint(deployment);
+  kapp::engine::slim_owned(deployment, {"selector"});
+  CHECK(deployment["spec"] == json{{"selector", {{"matchLabels", {{"a", "b"}}}}}});
+  CHECK(deployment["status"]["readyReplicas"] == 2);
+  CHECK(deployment["metadata"]["uid"] == "u1");
+  CHECK(kapp::engine::is_slim(deployment));
+  CHECK(kapp::engine::content_fingerprint(deployment) == fingerprint);
+}
+
+TEST_CASE("the content fingerprint follows the spec, labels and owner but not status") {
+  const json base = {{"metadata", {{"name", "web"}, {"uid", "u1"}, {"resourceVersion", "1"}}},
+                     {"spec", {{"replicas", 1}}}};
+  const auto fingerprint = kapp::engine::content_fingerprint(base);
+  auto status_only = base;
+  status_only["status"] = {{"readyReplicas", 1}};
+  status_only["metadata"]["resourceVersion"] = "2";
+  status_only["metadata"]["annotations"] = {{"deployment.kubernetes.io/revision", "1"}};
+  CHECK(kapp::engine::content_fingerprint(status_only) == fingerprint);
+  auto scaled = base;
+  scaled["spec"]["replicas"] = 3;
+  CHECK(kapp::engine::content_fingerprint(scaled) != fingerprint);
+  auto relabelled = base;
+  relabelled["metadata"]["labels"] = {{"x", "y"}};
+  CHECK(kapp::engine::content_fingerprint(relabelled) != fingerprint);
+  auto recreated = base;
+  recreated["metadata"]["uid"] = "u2";
+  CHECK(kapp::engine::content_fingerprint(recreated) != fingerprint);
+}
+
+TEST_CASE("hash_of is FNV-1a of the canonical JSON, whatever order members were set in") {
+  json a = {{"x", 1}, {"y", 2}};
+  json b = json::object();
+  b["y"] = 2;
+  b["x"] = 1;
+  CHECK(kapp::engine::hash_of(a) == kapp::engine::hash_of(b));
+  CHECK(kapp::engine::hash_of(json::object()) == 0x08f44b07b5901a25ULL);  // FNV-1a of "{}"
+}
+
+TEST_CASE("slim_owned drops annotations and condition timestamps, and messages of true ones") {
+  json deployment = {{"metadata",
+                      {{"name", "web"},
+                       {"creationTimestamp", "2026-11-30T00:00:00Z"},
+                       {"annotations", {{"deployment.kubernetes.io/revision", "1"}}}}},
+                     {"status",
+                      {{"conditions",
+                        {{{"type", "Available"},
+                          {"status", "True"},
+                          {"reason", "MinimumReplicasAvailable"},
+                          {"message", "Deployment has minimum availability."},
+                          {"lastTransitionTime", "2026-11-30T00:00:00Z"}},
+                         {{"type", "Progressing"},
+                          {"status", "False"},
+                          {"reason", "ProgressDeadlineExceeded"},
+                          {"message", "ReplicaSet \"web-1\" has timed out progressing."},
+                          {"lastUpdateTime", "2026-11-30T00:00:00Z"}}}}}}};
+  kapp::engine::slim_owned(deployment, {});
+  CHECK(deployment["metadata"] == json{{"name", "web"}});
+  CHECK(deployment["status"]["conditions"][0] ==
+        json{{"type", "Available"}, {"status", "True"}, {"reason", "MinimumReplicasAvailable"}});
+  CHECK(deployment["status"]["conditions"][1]["message"] ==
+        "ReplicaSet \"web-1\" has timed out progressing.");
+  CHECK_FALSE(deployment["status"]["conditions"][1].contains("lastUpdateTime"));
+}

@@ -135,3 +135,53 @@ TEST_CASE("an informer refuses a transform once started") {
   informer.start();
   CHECK_THROWS_AS(informer.set_transform(kapp::engine::strip_bookkeeping), std::logic_error);
 }
+
+TEST_CASE("an informer keeps a recorded object slim and answers applied from the record") {
+  auto listed = config_map("a", "5");
+  listed["metadata"]["uid"] = "u1";
+  auto api = fake_client(json::array({listed}));
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.set_slim([](json& object) { kapp::engine::slim_owned(object, {}); });
+  informer.start();
+  REQUIRE(informer.wait_for_sync(5s));
+  const auto full = informer.get("demo", "a").value();
+  CHECK(full.contains("data"));  // nothing recorded yet: kept whole
+  CHECK_FALSE(informer.applied(full, 42));
+  informer.remember_applied(full, 42);
+  const auto slim = informer.get("demo", "a").value();
+  CHECK_FALSE(slim.contains("data"));
+  CHECK(slim["metadata"]["uid"] == "u1");
+  CHECK(informer.applied(slim, 42));
+  CHECK_FALSE(informer.applied(slim, 43));  // another desired object
+}
+
+TEST_CASE("an applied record no longer answers once the object's content changed") {
+  auto listed = config_map("a", "5");
+  auto changed = config_map("a", "6");
+  changed["data"]["k"] = "edited";
+  auto api = fake_client(json::array({listed}), {{{"type", "MODIFIED"}, {"object", changed}}});
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.set_slim([](json& object) { kapp::engine::slim_owned(object, {}); });
+  informer.remember_applied(listed, 7);  // as an apply's answer, before the cache has it
+  informer.start();
+  REQUIRE(eventually([&] {
+    const auto cached = informer.get("demo", "a");
+    return cached && (*cached)["metadata"]["resourceVersion"] == "6";
+  }));
+  const auto cached = informer.get("demo", "a").value();
+  CHECK(kapp::engine::is_slim(cached));
+  CHECK_FALSE(informer.applied(cached, 7));
+}
+
+TEST_CASE("an applied record ends with the object's deletion") {
+  auto listed = config_map("a", "5");
+  auto api = fake_client(json::array({listed}), {{{"type", "DELETED"}, {"object", listed}},
+                                                 {{"type", "ADDED"}, {"object", listed}}});
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.remember_applied(listed, 7);
+  std::atomic<int> adds{0};
+  informer.add_handler({[&](const json&) { ++adds; }, nullptr, nullptr});
+  informer.start();
+  REQUIRE(eventually([&] { return adds == 2; }));  // listed, then added again after deletion
+  CHECK_FALSE(informer.applied(informer.get("demo", "a").value(), 7));
+}

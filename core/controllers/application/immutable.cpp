@@ -73,4 +73,11 @@ std::optional<std::string> immutable_change(const json& desired, const json& liv
   return claim_templates_change(desired, live);
 }
 
+std::vector<std::string> immutable_spec_members(const std::string& kind) {
+  if (kind == "StatefulSet")
+    return {"selector", "serviceName", "podManagementPolicy", "volumeClaimTemplates"};
+  if (kind == "Deployment") return {"selector"};
+  return {};
+}
+
 }  // namespace kapp::controllers::application

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,5 +19,9 @@ namespace kapp::controllers::application {
 // field, both values, and what to do; nullopt when the apply can go ahead.
 std::optional<std::string> immutable_change(const nlohmann::json& desired,
                                             const nlohmann::json& live);
+
+// The spec members of `kind` that immutable_change reads of a live object: what the cache must
+// keep of a workload's spec (engine::slim_owned).
+std::vector<std::string> immutable_spec_members(const std::string& kind);
 
 }  // namespace kapp::controllers::application

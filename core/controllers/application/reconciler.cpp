@@ -59,7 +59,12 @@ Reconciler::Reconciler(engine::Manager& manager)
   pods_.set_transform(lean_pod);         // only what this controller reads of them
   for (const auto* type : {&res::kDeployment, &res::kStatefulSet, &res::kService,
                            &res::kNetworkPolicy, &res::kPersistentVolumeClaim}) {
-    owned_.push_back(&manager.informer(*type));
+    auto& informer = manager.informer(*type);
+    // Once applied, the cache keeps only what ownership, status and immutable_change read.
+    informer.set_slim([members = immutable_spec_members(type->kind)](json& object) {
+      engine::slim_owned(object, members);
+    });
+    owned_.push_back(&informer);
   }
 }
 
