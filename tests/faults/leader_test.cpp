@@ -106,5 +106,5 @@ TEST_CASE("the leader killed during a burst: the standby takes over within the l
   CHECK(history[1].acquired >= history[0].renewed + std::chrono::seconds(kLease).count());
   INFO(problems.size() << " problems: " << summary(problems));
   CHECK(problems.empty());
-  report_leftovers(fleet);
+  check_removed(fleet);
 }

@@ -63,8 +63,9 @@ OwnControlPlane::OwnControlPlane() : dir_(fresh_dir()) {
 }
 
 // kube-controller-manager's garbage collector learns of new kinds by polling discovery (every
-// 30 s); until it has, it never collects the children of an Application created before
-// (seen: 90 children left for minutes). Waits until it collects a probe's child.
+// 30 s); until it can map Applications, it cannot look up a child's owner and retries with a
+// growing back-off ("unable to get REST mapping for kubectl-app.io/v1alpha1/Application" at
+// -v=4), so a test's deletions could wait on that. Waits until it collects a probe's child.
 void OwnControlPlane::wait_until_collected() const {
   namespace res = client::resources;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
