@@ -21,11 +21,12 @@ std::chrono::seconds converge_timeout() {
 }
 
 std::vector<std::string> controller_args(const std::string& ns,
-                                         const std::vector<std::string>& extra) {
+                                         const std::vector<std::string>& extra,
+                                         const std::string& kubeconfig) {
   std::vector<std::string> args = {KAPP_BINARY,
                                    "run-controller",
                                    "--kubeconfig",
-                                   admin_kubeconfig(),
+                                   kubeconfig.empty() ? admin_kubeconfig() : kubeconfig,
                                    "-n",
                                    ns,
                                    "--metrics-bind-address=127.0.0.1:0",

@@ -19,9 +19,10 @@ int burst_size();
 std::chrono::seconds converge_timeout();
 
 // `kubectl app run-controller` for `ns` against the current cluster_dir(), with ports chosen
-// by the kernel and `extra` flags.
+// by the kernel and `extra` flags, as the admin or with `kubeconfig`.
 std::vector<std::string> controller_args(const std::string& ns,
-                                         const std::vector<std::string>& extra = {});
+                                         const std::vector<std::string>& extra = {},
+                                         const std::string& kubeconfig = "");
 // The port a controller logged for "/metrics" (0 until it has).
 int logged_port(const BackgroundProcess& process, const std::string& what);
 
