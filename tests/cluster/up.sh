@@ -21,6 +21,14 @@ readonly NODE_PODS=${KWOK_NODE_PODS:-250}
 # defaults (20/30 and 50/100 requests per second). The benchmarks raise it so that these
 # clients, not the controllers measured, stop being what bounds convergence.
 readonly COMPONENT_QPS=${CONTROL_PLANE_CLIENT_QPS:-}
+# Extra flags for kube-controller-manager, split on spaces: e.g. to see what its garbage
+# collector does, KCM_EXTRA_FLAGS='--v=2 --vmodule=garbagecollector=6,graph_builder=6'.
+read -r -a KCM_EXTRA <<<"${KCM_EXTRA_FLAGS:-}"
+readonly KCM_EXTRA
+# AUDIT_LOG=1: the API server writes an audit log (JSON lines, one per request past its
+# authentication, at the Metadata level: who, what, when, the answer's code; reads other than
+# watches left out) to STATE_DIR/logs/audit.log.
+readonly AUDIT_LOG=${AUDIT_LOG:-0}
 readonly PV_COUNT=${PV_COUNT:-40}
 readonly SERVICE_CIDR=10.96.0.0/16
 readonly SERVICE_IP=10.96.0.1
@@ -292,7 +300,26 @@ etcd_healthy() {
   health=$(curl -fsS --max-time 2 "http://127.0.0.1:$ETCD_PORT/health") && [[ $health == *'"health":"true"'* ]]
 }
 
+# The policy of AUDIT_LOG=1: every request but get and list, without bodies.
+write_audit_policy() {
+  cat >"$STATE/components/audit-policy.yaml" <<'EOF'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: None
+  verbs: [get, list]
+- level: Metadata
+EOF
+}
+
 start_apiserver() {
+  local audit=()
+  if [[ $AUDIT_LOG == 1 ]]; then
+    write_audit_policy
+    audit=(--audit-policy-file="$STATE/components/audit-policy.yaml"
+      --audit-log-path="$LOGS/audit.log" --audit-log-format=json --audit-log-mode=blocking)
+  fi
   # --endpoint-reconciler-type=none: loopback addresses are not valid
   # Endpoints, and nothing here routes to the kubernetes Service anyway.
   start_daemon kube-apiserver "$BIN/kube-apiserver" \
@@ -310,7 +337,7 @@ start_apiserver() {
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
     --service-cluster-ip-range="$SERVICE_CIDR" \
-    --allow-privileged=true --profiling=false
+    --allow-privileged=true --profiling=false "${audit[@]}"
   wait_for "kube-apiserver /readyz" "$READY_TIMEOUT" api_ready_or_explain
   log "kube-apiserver ready at https://127.0.0.1:$API_PORT"
 }
@@ -336,7 +363,8 @@ start_controllers() {
     --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
     --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
-    --cluster-name="$CONTEXT" --service-cluster-ip-range="$SERVICE_CIDR" --profiling=false
+    --cluster-name="$CONTEXT" --service-cluster-ip-range="$SERVICE_CIDR" --profiling=false \
+    "${KCM_EXTRA[@]}"
   start_daemon kube-scheduler "$BIN/kube-scheduler" "${qps[@]}" \
     --kubeconfig="$sched_kc" --authentication-kubeconfig="$sched_kc" --authorization-kubeconfig="$sched_kc" \
     --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --cert-dir="$STATE/components/scheduler" \

@@ -69,5 +69,5 @@ TEST_CASE("etcd compacted while informers are cut off: they list again on 410 an
   CHECK(problems.empty());
   CHECK_THAT(controller.output(), Catch::Contains("resourceVersion too old, listing again"));
   CHECK(controller.running());
-  report_leftovers(fleet);
+  check_removed(fleet);
 }

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <regex>
@@ -20,11 +21,12 @@ std::chrono::seconds converge_timeout() {
 }
 
 std::vector<std::string> controller_args(const std::string& ns,
-                                         const std::vector<std::string>& extra) {
+                                         const std::vector<std::string>& extra,
+                                         const std::string& kubeconfig) {
   std::vector<std::string> args = {KAPP_BINARY,
                                    "run-controller",
                                    "--kubeconfig",
-                                   admin_kubeconfig(),
+                                   kubeconfig.empty() ? admin_kubeconfig() : kubeconfig,
                                    "-n",
                                    ns,
                                    "--metrics-bind-address=127.0.0.1:0",
@@ -63,16 +65,18 @@ std::vector<std::string> converged(const Fleet& fleet, std::chrono::milliseconds
   return until_none([&] { return fleet.problems(); }, timeout);
 }
 
-std::vector<std::string> removed(const Fleet& fleet, std::chrono::milliseconds timeout) {
-  fleet.remove_all();
-  return until_none([&] { return fleet.leftovers(); }, timeout);
-}
-
-void report_leftovers(const Fleet& fleet) {
-  const auto left = removed(fleet, std::chrono::seconds(60));
-  if (!left.empty())
-    WARN("left behind " << left.size() << " objects after deleting the fleet (open problem, see "
-                        << "docs/reliability.md): " << summary(left));
+void check_removed(const Fleet& fleet, std::chrono::milliseconds timeout) {
+  const auto start = std::chrono::steady_clock::now();
+  auto deleted = fleet.remove_all();
+  std::sort(deleted.begin(), deleted.end());
+  CHECK(deleted == fleet.apps());
+  const auto left = until_none([&] { return fleet.leftovers(); }, timeout);
+  INFO("left behind " << left.size() << " objects after "
+                      << std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::steady_clock::now() - start)
+                             .count()
+                      << " s: " << summary(left));
+  CHECK(left.empty());
 }
 
 }  // namespace kapp::test

@@ -19,20 +19,20 @@ int burst_size();
 std::chrono::seconds converge_timeout();
 
 // `kubectl app run-controller` for `ns` against the current cluster_dir(), with ports chosen
-// by the kernel and `extra` flags.
+// by the kernel and `extra` flags, as the admin or with `kubeconfig`.
 std::vector<std::string> controller_args(const std::string& ns,
-                                         const std::vector<std::string>& extra = {});
+                                         const std::vector<std::string>& extra = {},
+                                         const std::string& kubeconfig = "");
 // The port a controller logged for "/metrics" (0 until it has).
 int logged_port(const BackgroundProcess& process, const std::string& what);
 
 // Waits until the fleet has converged; the problems left when it has not (empty: converged).
 std::vector<std::string> converged(const Fleet& fleet, std::chrono::milliseconds timeout);
-// Deletes the fleet and waits until none of its objects is left; what is left otherwise.
-std::vector<std::string> removed(const Fleet& fleet, std::chrono::milliseconds timeout);
-// Deletes the fleet and WARNs (does not fail) about what is left after 60 s. Known open
-// problem (docs/reliability.md): kube-controller-manager's garbage collector has been seen
-// leaving every child of a deleted fleet (while collecting a probe's child and an AppLink's
-// alias), cause not found yet; a failure here would hide the checks above it.
-void report_leftovers(const Fleet& fleet);
+// Deletes every Application of the fleet and checks (Catch CHECKs, so a failure keeps the
+// control plane's logs) that exactly the fleet's were deleted and that nothing of the fleet is
+// left within `timeout`: the garbage collector removes the children through their owner
+// references, then the ReplicaSets and Pods those own.
+void check_removed(const Fleet& fleet,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(120));
 
 }  // namespace kapp::test

@@ -29,11 +29,15 @@ std::string claim_size(const std::string& ns) {
                                                                                        "");
 }
 
-// Events about the Application, counting repeats.
-long long events_about(const std::string& ns, const std::string& name) {
+// Events about the Application (with `reason` only those), counting repeats.
+long long events_about(const std::string& ns, const std::string& name,
+                       const std::string& reason = "") {
   long long total = 0;
-  for (const auto& e : admin().list(res::kEvent, ns)["items"])
-    if (e["involvedObject"].value("name", "") == name) total += e.value("count", 1LL);
+  const auto events = admin().list(res::kEvent, ns);  // not a temporary: the loop outlives it
+  for (const auto& e : events["items"])
+    if (e["involvedObject"].value("name", "") == name &&
+        (reason.empty() || e.value("reason", "") == reason))
+      total += e.value("count", 1LL);
   return total;
 }
 
@@ -65,6 +69,9 @@ TEST_CASE("a StatefulSet volume resized: the app says which field cannot change 
         "StatefulSet with `kubectl delete statefulset db --cascade=orphan` (its pods and claims "
         "stay; resize existing claims yourself)");
   CHECK(claim_size(ns.name()) == "1Gi");  // the StatefulSet itself is untouched
+
+  // The failure's one Warning is in before the window opens.
+  REQUIRE(eventually([&] { return events_about(ns.name(), "store", "PhaseFailed") == 1; }, 30s));
 
   // A window in which a controller retrying the refused update would write again and again.
   const auto scrape = [&] {

@@ -1,7 +1,8 @@
 // Two controllers with --leader-elect; the leader is killed (SIGKILL) during a burst: the
 // standby takes over within the lease duration, the Lease never names two holders at once
-// (the new holder acquires it only after the old one's last renewal has expired), and every
-// Application converges.
+// (the new holder acquires it only after the old one's last renewal has expired), the API
+// server's audit log shows the old leader's last write before the new one's first (each runs
+// as a user of its own), and every Application converges.
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -9,7 +10,10 @@
 #include <memory>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "core/client/resource.h"
 #include "tests/faults/faults.h"
@@ -18,6 +22,7 @@
 using namespace kapp::test;
 using namespace std::chrono_literals;
 namespace res = kapp::client::resources;
+using nlohmann::json;
 
 namespace {
 
@@ -38,6 +43,41 @@ double seconds_of(const std::string& time) {
   return static_cast<double>(timegm(&tm)) + fraction;
 }
 
+// The span of a user's writes in the audit log: when the server received the first and when
+// it answered the last (seconds since the epoch), and how many there were.
+struct Writes {
+  double first = 0, last = 0;
+  int count = 0;
+  std::string first_what, last_what;  // "verb resource/subresource namespace/name"
+};
+
+Writes writes_by(const std::vector<json>& events, const std::string& user) {
+  static const std::set<std::string> kWrites = {"create", "update", "patch", "delete",
+                                                "deletecollection"};
+  Writes w;
+  for (const auto& e : events) {
+    if (e.value("stage", "") != "ResponseComplete" || !kWrites.count(e.value("verb", "")) ||
+        e["user"].value("username", "") != user)
+      continue;
+    const auto ref = e.value("objectRef", json::object());
+    const auto what = e.value("verb", "") + " " + ref.value("resource", "") +
+                      (ref.contains("subresource") ? "/" + ref.value("subresource", "") : "") +
+                      " " + ref.value("namespace", "") + "/" + ref.value("name", "");
+    const auto received = seconds_of(e.value("requestReceivedTimestamp", ""));
+    const auto answered = seconds_of(e.value("stageTimestamp", ""));
+    if (w.count == 0 || received < w.first) {
+      w.first = received;
+      w.first_what = what;
+    }
+    if (w.count == 0 || answered > w.last) {
+      w.last = answered;
+      w.last_what = what;
+    }
+    ++w.count;
+  }
+  return w;
+}
+
 std::string identity(const BackgroundProcess& controller) {
   std::smatch match;
   const auto out = controller.output();
@@ -47,7 +87,7 @@ std::string identity(const BackgroundProcess& controller) {
 }  // namespace
 
 TEST_CASE("the leader killed during a burst: the standby takes over within the lease and alone") {
-  OwnControlPlane plane;
+  OwnControlPlane plane({.audit_log = true});
   TestNamespace ns;
   Fleet fleet(ns.name(), burst_size());
   const std::vector<std::string> election = {"--leader-elect",
@@ -56,9 +96,12 @@ TEST_CASE("the leader killed during a burst: the standby takes over within the l
                                              "--lease-duration=4s",
                                              "--renew-deadline=3s",
                                              "--retry-period=500ms"};
-  BackgroundProcess first(controller_args(ns.name(), election));
+  // Each as a user of its own, so that the audit log tells their writes apart.
+  BackgroundProcess first(
+      controller_args(ns.name(), election, plane.kubeconfig_for("kapp-controller-first")));
   REQUIRE(eventually([&] { return !identity(first).empty(); }));
-  BackgroundProcess second(controller_args(ns.name(), election));
+  BackgroundProcess second(
+      controller_args(ns.name(), election, plane.kubeconfig_for("kapp-controller-second")));
   REQUIRE(eventually(
       [&] { return second.output().find("waiting for the lease") != std::string::npos; }));
 
@@ -106,5 +149,18 @@ TEST_CASE("the leader killed during a burst: the standby takes over within the l
   CHECK(history[1].acquired >= history[0].renewed + std::chrono::seconds(kLease).count());
   INFO(problems.size() << " problems: " << summary(problems));
   CHECK(problems.empty());
-  report_leftovers(fleet);
+
+  // The audit log: the old leader's writes all ended before the new leader's first began.
+  const auto events = plane.audit_events();
+  const auto old_leader = writes_by(events, "kapp-controller-first");
+  const auto new_leader = writes_by(events, "kapp-controller-second");
+  INFO("audit log: the first controller wrote "
+       << old_leader.count << " times, the last (" << old_leader.last_what << ") answered "
+       << new_leader.first - old_leader.last << " s before the second's first ("
+       << new_leader.first_what << ") was received; "
+       << "the second wrote " << new_leader.count << " times");
+  CHECK(old_leader.count > 0);
+  CHECK(new_leader.count > 0);
+  CHECK(old_leader.last < new_leader.first);
+  check_removed(fleet);
 }

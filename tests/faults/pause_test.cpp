@@ -70,5 +70,5 @@ TEST_CASE(
   timed_get(ns.name(), after);
   CHECK(after.exit_code == 0);
   CHECK_THAT(after.out, Catch::Contains("app-005"));
-  report_leftovers(fleet);
+  check_removed(fleet);
 }

@@ -40,7 +40,7 @@ void burst_through_restart(const std::string& daemon) {
   INFO(problems.size() << " problems: " << summary(problems));
   CHECK(problems.empty());
   CHECK(controller.running());  // it recovered alone: nobody restarted it
-  report_leftovers(fleet);
+  check_removed(fleet);
 }
 
 }  // namespace

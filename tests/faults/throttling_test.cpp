@@ -83,5 +83,5 @@ TEST_CASE("a tiny API Priority and Fairness share: the controller backs off on 4
   REQUIRE(metrics.exit_code == 0);
   INFO(metrics.out);
   CHECK(answered(metrics.out, "429") > 0);
-  report_leftovers(fleet);
+  check_removed(fleet);
 }

@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <random>
+#include <sstream>
 
 #include "core/client/resource.h"
 #include "core/errors.h"
@@ -51,8 +53,10 @@ bool alive(int pid) {
 
 }  // namespace
 
-OwnControlPlane::OwnControlPlane() : dir_(fresh_dir()) {
-  const auto up = run({script("up.sh"), dir_});
+OwnControlPlane::OwnControlPlane(ControlPlaneOptions options) : dir_(fresh_dir()) {
+  std::map<std::string, std::string> env;
+  if (options.audit_log) env["AUDIT_LOG"] = "1";
+  const auto up = run({script("up.sh"), dir_}, env);
   if (up.exit_code != 0) {
     run({script("down.sh"), dir_});
     throw Error("tests/cluster/up.sh " + dir_ + " failed:\n" + up.err);
@@ -63,8 +67,9 @@ OwnControlPlane::OwnControlPlane() : dir_(fresh_dir()) {
 }
 
 // kube-controller-manager's garbage collector learns of new kinds by polling discovery (every
-// 30 s); until it has, it never collects the children of an Application created before
-// (seen: 90 children left for minutes). Waits until it collects a probe's child.
+// 30 s); until it can map Applications, it cannot look up a child's owner and retries with a
+// growing back-off ("unable to get REST mapping for kubectl-app.io/v1alpha1/Application" at
+// -v=4), so a test's deletions could wait on that. Waits until it collects a probe's child.
 void OwnControlPlane::wait_until_collected() const {
   namespace res = client::resources;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
@@ -135,6 +140,44 @@ void OwnControlPlane::restart(const std::string& daemon, std::chrono::millisecon
 }
 
 bool OwnControlPlane::api_ready() const { return healthy("kube-apiserver"); }
+
+std::string OwnControlPlane::kubeconfig_for(const std::string& user) const {
+  const auto pki = dir_ + "/pki/";
+  const auto base = dir_ + "/components/" + user;
+  std::ofstream(base + ".ext") << "basicConstraints=critical,CA:FALSE\n"
+                                  "keyUsage=critical,digitalSignature\n"
+                                  "extendedKeyUsage=clientAuth\n";
+  const std::vector<std::vector<std::string>> steps = {
+      {"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
+       base + ".key"},
+      {"openssl", "req", "-new", "-key", base + ".key", "-subj", "/O=system:masters/CN=" + user,
+       "-out", base + ".csr"},
+      {"openssl", "x509", "-req", "-in", base + ".csr", "-CA", pki + "ca.crt", "-CAkey",
+       pki + "ca.key", "-CAcreateserial", "-days", "1", "-sha256", "-extfile", base + ".ext",
+       "-out", base + ".crt"}};
+  for (const auto& step : steps)
+    if (const auto r = run(step); r.exit_code != 0)
+      throw Error("cannot make a certificate for " + user + ": " + r.err);
+  const auto path = base + ".kubeconfig";
+  std::ofstream(path) << "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n"
+                      << "    server: " << cluster_env("APISERVER_URL") << "\n"
+                      << "    certificate-authority: " << pki << "ca.crt\n"
+                      << "contexts:\n- name: c\n  context: {cluster: c, user: " << user << "}\n"
+                      << "current-context: c\nusers:\n- name: " << user << "\n  user:\n"
+                      << "    client-certificate: " << base << ".crt\n"
+                      << "    client-key: " << base << ".key\n";
+  return path;
+}
+
+std::vector<nlohmann::json> OwnControlPlane::audit_events() const {
+  std::vector<nlohmann::json> events;
+  std::istringstream log(util::read_file_if_exists(dir_ + "/logs/audit.log").value_or(""));
+  std::string line;
+  while (std::getline(log, line))
+    if (auto event = nlohmann::json::parse(line, nullptr, false); !event.is_discarded())
+      events.push_back(std::move(event));  // (a line being written is skipped)
+  return events;
+}
 
 bool OwnControlPlane::healthy(const std::string& daemon) const {
   if (daemon == "etcd")

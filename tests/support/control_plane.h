@@ -5,14 +5,22 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace kapp::test {
+
+struct ControlPlaneOptions {
+  // The API server writes an audit log (up.sh AUDIT_LOG=1), which audit_events() reads.
+  bool audit_log = false;
+};
 
 class OwnControlPlane {
  public:
   // Starts the control plane (about 10-20 s), installs our CRDs and waits until its garbage
   // collector knows Applications (up to 30 s more); throws kapp::Error if either fails.
-  OwnControlPlane();
+  explicit OwnControlPlane(ControlPlaneOptions options = {});
   // Stops it with down.sh; the logs are kept (and their directory printed) when the test is
   // failing.
   ~OwnControlPlane();
@@ -35,6 +43,13 @@ class OwnControlPlane {
                std::chrono::milliseconds timeout = std::chrono::seconds(90)) const;
   // Whether kube-apiserver answers /readyz now.
   bool api_ready() const;
+
+  // A kubeconfig for a user of its own, `user` in group system:masters (a client certificate
+  // signed by the cluster's CA), so that the audit log tells this client from the others.
+  std::string kubeconfig_for(const std::string& user) const;
+  // The audit log's events so far, in order (audit.k8s.io/v1 Event objects); empty without
+  // ControlPlaneOptions::audit_log.
+  std::vector<nlohmann::json> audit_events() const;
 
  private:
   bool healthy(const std::string& daemon) const;

@@ -20,6 +20,7 @@ using nlohmann::json;
 const client::ResourceType* const kChildTypes[] = {&res::kDeployment, &res::kStatefulSet,
                                                    &res::kService, &res::kNetworkPolicy};
 const char* const kOurs = "app.kubernetes.io/managed-by=kubectl-app";
+const client::ResourceType kReplicaSet{"apps", "v1", "replicasets", "ReplicaSet", true};
 
 std::string key(const json& object) {
   return object.value("kind", "") + "/" + object["metadata"].value("name", "");
@@ -70,6 +71,12 @@ std::string Fleet::app(int i) const {
   char name[16];
   std::snprintf(name, sizeof name, "app-%03d", i);
   return name;
+}
+
+std::vector<std::string> Fleet::apps() const {
+  std::vector<std::string> names;
+  for (const int i : members_) names.push_back(app(i));
+  return names;
 }
 
 json Fleet::manifest(int i) const {
@@ -135,16 +142,31 @@ std::vector<std::string> Fleet::problems() const {
 
 std::vector<std::string> Fleet::leftovers() const {
   std::vector<std::string> left;
-  for (const auto& a : admin().list(res::kApplication, ns_)["items"])
+  // The list is kept in a variable: a range-for over a member of a temporary (`for (x :
+  // list()["items"])`) iterates over a destroyed object (it saw nothing here).
+  const auto apps = admin().list(res::kApplication, ns_);
+  for (const auto& a : apps["items"])
     left.push_back("Application/" + a["metadata"].value("name", ""));
   for (const auto* type : kChildTypes)
     for (const auto& child : items_of(*type, ns_)) left.push_back(key(child));
+  // What the children own in turn, labelled or not.
+  for (const auto* type : {&kReplicaSet, &res::kPod}) {
+    const auto list = admin().list(*type, ns_);
+    for (const auto& item : list["items"])
+      left.push_back(type->kind + "/" + item["metadata"].value("name", ""));
+  }
   return left;
 }
 
-void Fleet::remove_all() const {
-  for (const auto& a : admin().list(res::kApplication, ns_)["items"])
-    admin().remove(res::kApplication, ns_, a["metadata"].value("name", ""));
+std::vector<std::string> Fleet::remove_all() const {
+  std::vector<std::string> deleted;
+  const auto apps = admin().list(res::kApplication, ns_);
+  for (const auto& a : apps["items"]) {
+    const auto name = a["metadata"].value("name", "");
+    admin().remove(res::kApplication, ns_, name);
+    deleted.push_back(name);
+  }
+  return deleted;
 }
 
 std::string summary(const std::vector<std::string>& items, std::size_t limit) {

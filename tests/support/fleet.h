@@ -24,6 +24,8 @@ class Fleet {
   void expect(int i) { members_.insert(i); }
   void expect_gone(int i) { members_.erase(i); }
   std::string app(int i) const;
+  // The names of the Applications meant to exist, in order.
+  std::vector<std::string> apps() const;
   nlohmann::json manifest(int i) const;
 
   // Creates Application i with admin(), retrying through a server outage for up to `timeout`
@@ -36,10 +38,12 @@ class Fleet {
   // the renderer (core/render) makes for them, each controlled by its own Application (by uid),
   // with the replicas the Application asks for.
   std::vector<std::string> problems() const;
-  // The objects of ours still in the namespace (Applications and their children), "Kind/name".
+  // What is still in the namespace of the fleet's making, "Kind/name": Applications, their
+  // children, and the ReplicaSets and Pods those own.
   std::vector<std::string> leftovers() const;
-  // Deletes every Application (the controller's finalizers and the garbage collector do the rest).
-  void remove_all() const;
+  // Deletes every Application in the namespace (the garbage collector does the rest, following
+  // the children's owner references); returns the names of those it deleted.
+  std::vector<std::string> remove_all() const;
 
  private:
   std::string ns_;
