@@ -1,5 +1,7 @@
 #include "core/engine/manager.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -114,6 +116,8 @@ int Manager::run(const std::atomic<bool>& stop) {
   metrics.set("kapp_leader", {}, 1);
   for (auto& c : controllers_) c->start();
   log::info(0, "started " + std::to_string(controllers_.size()) + " controller(s)");
+  // The initial lists are parsed and their buffers freed: hand the free pages back.
+  malloc_trim(0);
   while (!stop && !lost)
     std::this_thread::sleep_for(kStopPoll);  // a signal handler can only set a flag
 
