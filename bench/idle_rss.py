@@ -121,7 +121,7 @@ def stop(proc):
 
 def one_run(args, ns, env):
     mport, hport = free_port(), free_port()
-    cmd = [args.bin, "run-controller", "--namespace", ns, "--workers", "4",
+    cmd = [args.bin, "run-controller", "--namespace", ns, "--workers", str(args.workers),
            "--metrics-bind-address", "127.0.0.1:%d" % mport,
            "--health-probe-bind-address", "127.0.0.1:%d" % hport]
     with open(os.devnull, "w") as devnull:
@@ -141,6 +141,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--bin", default=os.path.join(ROOT, "build", "kubectl-app"))
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--workers", type=int, default=4, help="per controller (bench.py: 4)")
     p.add_argument("--settle", type=float, default=10, help="seconds after /readyz (bench.py: 10)")
     p.add_argument("--maps", action="store_true", help="resident KiB of each mapping (median run)")
     p.add_argument("--env", action="append", default=[], help="K=V for the controller, e.g. MALLOC_ARENA_MAX=1")
