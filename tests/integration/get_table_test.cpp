@@ -45,15 +45,15 @@ TEST_CASE("get reads the server's Table and prints the rows the objects give") {
   TestNamespace ns;
   install_crds();
   // No controller: "fresh" keeps an empty status (null cells), "shop" gets one written.
-  admin().create(res::kApplication, ns.name(),
-                 application(ns.name(), "shop", {component("web")}));
+  admin().create(res::kApplication, ns.name(), application(ns.name(), "shop", {component("web")}));
   admin().create(res::kApplication, ns.name(),
                  application(ns.name(), "fresh", {component("web"), component("api")}));
-  admin().apply_status(res::kApplication,
-                       {{"apiVersion", "kubectl-app.io/v1alpha1"},
-                        {"kind", "Application"},
-                        {"metadata", {{"name", "shop"}, {"namespace", ns.name()}}},
-                        {"status", {{"phase", "Running"}, {"ready", "1/1"}, {"componentCount", 1}}}});
+  admin().apply_status(
+      res::kApplication,
+      {{"apiVersion", "kubectl-app.io/v1alpha1"},
+       {"kind", "Application"},
+       {"metadata", {{"name", "shop"}, {"namespace", ns.name()}}},
+       {"status", {{"phase", "Running"}, {"ready", "1/1"}, {"componentCount", 1}}}});
   admin().create(res::kComponent, ns.name(),
                  {{"apiVersion", "kubectl-app.io/v1alpha1"},
                   {"kind", "Component"},

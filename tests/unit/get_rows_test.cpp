@@ -16,7 +16,9 @@ namespace res = kapp::client::resources;
 namespace {
 
 json column(const std::string& name, const std::string& type, int priority = 0) {
-  return {{"name", name}, {"type", type}, {"format", name == "Name" ? "name" : ""},
+  return {{"name", name},
+          {"type", type},
+          {"format", name == "Name" ? "name" : ""},
           {"priority", priority}};
 }
 
@@ -26,16 +28,15 @@ json definitions(const client::ResourceType& type) {
     return {column("Name", "string"), column("Phase", "string"), column("Ready", "string"),
             column("Components", "integer"), column("Age", "date")};
   if (type.kind == "Component")
-    return {column("Name", "string"),        column("Application", "string"),
-            column("Phase", "string"),       column("Ready", "string"),
-            column("Workload", "string", 1), column("Image", "string", 1),
-            column("Age", "date")};
+    return {
+        column("Name", "string"),  column("Application", "string"), column("Phase", "string"),
+        column("Ready", "string"), column("Workload", "string", 1), column("Image", "string", 1),
+        column("Age", "date")};
   if (type.kind == "AppLink")
     return {column("Name", "string"),  column("From", "string"),    column("To", "string"),
             column("Phase", "string"), column("Host", "string", 1), column("Age", "date")};
-  return {column("Name", "string"),      column("Flips", "integer"),
-          column("Tails", "integer"),    column("Streak", "integer"),
-          column("Sent", "integer"),     column("Pending", "integer"),
+  return {column("Name", "string"),      column("Flips", "integer"), column("Tails", "integer"),
+          column("Streak", "integer"),   column("Sent", "integer"),  column("Pending", "integer"),
           column("Recent", "string", 1), column("Age", "date")};
 }
 
@@ -62,15 +63,16 @@ TEST_CASE("a Table's cells become get's rows, numbers printed as JSON writes the
 }
 
 TEST_CASE("-o wide takes the priority-1 columns, in get's order") {
-  const auto t = table(res::kComponent, {cells_row({"cache", "shop", "Running", "1/1",
-                                                    "StatefulSet", "redis:7", "3d"})});
+  const auto t =
+      table(res::kComponent,
+            {cells_row({"cache", "shop", "Running", "1/1", "StatefulSet", "redis:7", "3d"})});
   const auto narrow = kapp::cli::rows_of_table(res::kComponent, t, false);
   REQUIRE(narrow);
   CHECK((*narrow)[0].cells == std::vector<std::string>{"cache", "shop", "Running", "1/1", "3d"});
   const auto wide = kapp::cli::rows_of_table(res::kComponent, t, true);
   REQUIRE(wide);
-  CHECK((*wide)[0].cells ==
-        std::vector<std::string>{"cache", "shop", "Running", "1/1", "StatefulSet", "redis:7", "3d"});
+  CHECK((*wide)[0].cells == std::vector<std::string>{"cache", "shop", "Running", "1/1",
+                                                     "StatefulSet", "redis:7", "3d"});
 }
 
 TEST_CASE("an empty cell (no status yet) reads as row() reads the object") {
@@ -97,9 +99,9 @@ TEST_CASE("an empty cell (no status yet) reads as row() reads the object") {
 }
 
 TEST_CASE("a new AppLink's FROM and TO come from its spec: the Table cannot give them") {
-  const auto reconciled = table(
-      res::kAppLink,
-      {cells_row({"l", "shop/web", "team-b/pay/api", "Ready", "api.team-b.svc", "1m"})});
+  const auto reconciled =
+      table(res::kAppLink,
+            {cells_row({"l", "shop/web", "team-b/pay/api", "Ready", "api.team-b.svc", "1m"})});
   REQUIRE(kapp::cli::rows_of_table(res::kAppLink, reconciled, true));
   const auto fresh =
       table(res::kAppLink, {cells_row({"l", nullptr, nullptr, nullptr, nullptr, "1s"})});
@@ -118,8 +120,8 @@ TEST_CASE("the namespace of a row comes from the metadata the Table carries (-A)
   auto r = cells_row({"shop", "Running", "4/4", 4, "5m"});
   r["object"] = {{"kind", "PartialObjectMetadata"},
                  {"metadata", {{"name", "shop"}, {"namespace", "team-a"}}}};
-  const auto rows = kapp::cli::rows_of_table(res::kApplication, table(res::kApplication, {r}),
-                                             false);
+  const auto rows =
+      kapp::cli::rows_of_table(res::kApplication, table(res::kApplication, {r}), false);
   REQUIRE(rows);
   CHECK((*rows)[0].namespace_name == "team-a");
 }
