@@ -2,10 +2,16 @@
 # The CLI side by side with kubectl on the same objects (hyperfine), on the cluster of
 # $KUBECONFIG (bench/compare.sh runs it on its own control plane):
 #   - `kubectl app get` over 1,000 Applications against `kubectl get applications`;
+#   - `kubectl app get -o json` of the same 1,000 against `kubectl get -o json` (whole objects);
 #   - `kubectl app status` of a 12-component Application (reconciled by kubectl-app's
-#     controller) against one `kubectl get` of the same objects.
+#     controller) against one `kubectl get` of the same objects;
+#   - the requests each command sends and the API server's time for each (one run at -v=6),
+#     which says where the wall time goes.
 #
 #   KUBECONFIG=... KAPP_BIN=build/kubectl-app bench/cli.sh OUT.md
+#
+# KAPP_BASELINE_BIN=path/to/an/older/kubectl-app adds that binary to each comparison, on the
+# same objects in the same run (a before/after of a change).
 #
 # The 1,000 Applications have no controller (4,000 pods are not what is measured): their
 # status is written once through the status subresource, so the columns are filled.
@@ -16,6 +22,7 @@ out=${1:?usage: bench/cli.sh OUT.md}
 kapp=$(realpath "${KAPP_BIN:-$root/build/kubectl-app}")
 : "${KUBECONFIG:?set KUBECONFIG to the cluster to use}"
 runs=${CLI_RUNS:-10}
+baseline=${KAPP_BASELINE_BIN:+$(realpath "$KAPP_BASELINE_BIN")}
 work=$(mktemp -d /tmp/kapp-cli.XXXXXX)
 controller=''
 cleanup() {
@@ -85,22 +92,80 @@ for r in results:
         r["mean"] / base["mean"], 1000 * cpu, cpu / base_cpu))
 PY
 }
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 log "hyperfine: get"
-hf get -n "kubectl-app get (binary)" "$kapp get applications -n bench-cli-get" \
+# The baseline binary's row, when there is one: hyperfine arguments for `LABEL ARGS...`.
+before() {
+  [[ -n $baseline ]] && printf '%s\n' -n "kubectl-app $1 (baseline binary)" "$baseline ${*:2}"
+  return 0
+}
+mapfile -t before_get < <(before get get applications -n bench-cli-get)
+mapfile -t before_json < <(before "get -o json" get applications -n bench-cli-get -o json)
+mapfile -t before_status < <(before status status app-0000 -n bench-cli-status)
+hf get "${before_get[@]}" -n "kubectl-app get (binary)" "$kapp get applications -n bench-cli-get" \
   -n "kubectl app get (plugin via kubectl)" "kubectl app get applications -n bench-cli-get" \
   -n "kubectl get applications" "kubectl get applications -n bench-cli-get"
+log "hyperfine: get -o json"
+hf json "${before_json[@]}" -n "kubectl-app get -o json (binary)" "$kapp get applications -n bench-cli-get -o json" \
+  -n "kubectl get applications -o json" "kubectl get applications -n bench-cli-get -o json"
 log "hyperfine: status"
-hf status -n "kubectl-app status (binary)" "$kapp status app-0000 -n bench-cli-status" \
+hf status "${before_status[@]}" -n "kubectl-app status (binary)" "$kapp status app-0000 -n bench-cli-status" \
   -n "kubectl app status (plugin via kubectl)" "kubectl app status app-0000 -n bench-cli-status" \
   -n "kubectl get (the same objects)" \
   "kubectl get -n bench-cli-status applications,deployments,services,networkpolicies,events"
+# Every request of one run at -v=6, with the time the client waited for its answer (kubectl's
+# round_trippers line, our "GET URL HTTP/2 200 in N milliseconds"); the GETs of named objects
+# of one resource in one row, with their count and their times added.
+requests() {
+  local label=$1
+  shift
+  "$@" -v=6 2>&1 >/dev/null | python3 -c '
+import re, sys
+label, rows = sys.argv[1], []
+for line in sys.stdin:
+    m = re.search(r"GET (\S+) HTTP/\S+ (\d+) in (\d+) milliseconds", line) or \
+        re.search(r"verb=\"GET\" url=\"([^\"]+)\" status=\"(\d+)[^\"]*\" milliseconds=(\d+)", line)
+    if not m:
+        continue
+    path = re.sub(r"^https://[^/]+", "", m.group(1))
+    path = re.sub(r"continue=[^&]+", "continue=…", path)
+    named = re.match(r"(.*/namespaces/[^/?]+/[^/?]+)/[^/?]+$", path)
+    key = named.group(1) + "/NAME" if named else path
+    same = [r for r in rows if named and r[0] == key and r[1] == m.group(2)]
+    if same:
+        same[0][2] += int(m.group(3))
+        same[0][3] += 1
+    else:
+        rows.append([key, m.group(2), int(m.group(3)), 1])
+for path, status, ms, n in rows:
+    print("| %s | `%s`%s | %s | %d |" % (label, path, " ×%d" % n if n > 1 else "", status, ms))
+' "$label"
+}
+log "requests at -v=6"
+{
+  printf '| command | request | status | ms |\n|:---|:---|---:|---:|\n'
+  requests '`kubectl get applications`' kubectl get applications -n bench-cli-get
+  requests '`kubectl get applications -o json`' kubectl get applications -n bench-cli-get -o json
+  requests '`kubectl-app get applications`' "$kapp" get applications -n bench-cli-get
+  requests '`kubectl-app get applications -A`' "$kapp" get applications -A
+  requests '`kubectl-app get applications -o json`' "$kapp" get applications -n bench-cli-get -o json
+  requests '`kubectl-app status app-0000`' "$kapp" status app-0000 -n bench-cli-status
+  if [[ -n $baseline ]]; then
+    requests '`kubectl-app get applications` (baseline)' "$baseline" get applications -n bench-cli-get
+    requests '`kubectl-app status app-0000` (baseline)' "$baseline" status app-0000 -n bench-cli-status
+  fi
+} >"$work/requests.md"
 {
   printf '# kubectl app against kubectl on the same objects\n\n'
-  printf 'hyperfine %s, %s runs after 2 warm-ups, same control plane as the controller table; %s; load average %s.\n\n' \
-    "$(hyperfine --version | cut -d' ' -f2)" "$runs" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf 'hyperfine %s, %s runs after 2 warm-ups, %s; load average %s at the start, %s at the end (%s cores).\n\n' \
+    "$(hyperfine --version | cut -d' ' -f2)" "$runs" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)"
   printf '## `get` over 1,000 Applications (4 components each, status filled)\n\n'
   cat "$work/get.md"
+  printf '\n## `get -o json` of the same 1,000 Applications (whole objects)\n\n'
+  cat "$work/json.md"
   printf '\n## `status` of one Application of 12 components (36 children, 12 pods, its Events)\n\n'
   cat "$work/status.md"
+  printf '\n## The requests, one run each at -v=6 (ms: until the answer was read)\n\n'
+  cat "$work/requests.md"
 } >"$out"
 log "wrote $out"

@@ -7,6 +7,7 @@
 
 #include "core/engine/object.h"
 #include "core/errors.h"
+#include "core/names.h"
 #include "core/render/application.h"
 #include "core/render/applink.h"
 #include "core/util/time.h"
@@ -87,9 +88,41 @@ std::optional<client::ResourceType> type_of(client::Client& client, const json& 
   return client.served(api_version, kind);
 }
 
+// The live objects an application's components own, read with one list per kind (those with
+// the application's label) instead of one GET per object: a 12-component application costs 3
+// requests instead of 36. A name the list lacks (not made yet, or taken by an object without
+// the label) is asked for by name, so what is shown is what a GET per object shows.
+class LiveChildren {
+ public:
+  LiveChildren(client::Client& client, const render::AppModel& model)
+      : client_(client), ns_(model.namespace_name()), app_(model.name()) {}
+
+  std::optional<json> get(const client::ResourceType& type, const std::string& name) {
+    auto [listed, first] = by_kind_.try_emplace(type.qualified());
+    if (first) {
+      try {
+        const auto list = client_.list(
+            type, ns_, {.label_selector = std::string(names::kApplicationLabel) + "=" + app_});
+        for (const auto& item : list["items"]) listed->second[engine::name_of(item)] = item;
+      } catch (const ApiError& e) {
+        // Allowed to get but not to list, or a name longer than a label value: by name, then.
+        if (!e.forbidden() && e.code() != 400) throw;
+      }
+    }
+    if (const auto it = listed->second.find(name); it != listed->second.end()) return it->second;
+    return client_.get_if_exists(type, ns_, name);
+  }
+
+ private:
+  client::Client& client_;
+  std::string ns_, app_;
+  std::map<std::string, std::map<std::string, json>> by_kind_;  // resource.group -> name -> object
+};
+
 // The objects one component owns, as "Kind name (detail)" lines. Their names come from the
 // renderer, so they are the ones the controller writes; only those this Application controls.
-std::vector<std::string> component_children(client::Client& client, const render::AppModel& model,
+std::vector<std::string> component_children(client::Client& client, LiveChildren& children,
+                                            const render::AppModel& model,
                                             const render::Component& component) {
   std::vector<json> wanted = {render::workload(model, component),
                               render::service(model, component)};
@@ -104,7 +137,7 @@ std::vector<std::string> component_children(client::Client& client, const render
     const auto type = type_of(client, object);
     if (!type) continue;  // an optional integration that is not installed
     const auto name = engine::name_of(object);
-    const auto live = client.get_if_exists(*type, model.namespace_name(), name);
+    const auto live = children.get(*type, name);
     if (!live) continue;
     lines.push_back(controlled_by(*live, uid) ? kind + " " + name + " (" + detail(kind, *live) + ")"
                                               : taken(kind, name));
@@ -312,6 +345,7 @@ void print_application(client::Client& client, const json& app) {
             << ", observed " << status.value("observedGeneration", 0) << ")\n";
   const auto components = status.value("components", json::array());
   const auto model = model_of(client, app);
+  LiveChildren live(client, model);
   std::cout << "Components:\n";
   for (std::size_t i = 0; i < components.size(); ++i) {
     const auto& c = components[i];
@@ -322,8 +356,9 @@ void print_application(client::Client& client, const json& app) {
     if (c.contains("message")) line += "  " + str(c, "message");
     print_branch("", last, line);
     const auto* component = model.find(str(c, "name"));
-    const auto children = component == nullptr ? std::vector<std::string>{}
-                                               : component_children(client, model, *component);
+    const auto children = component == nullptr
+                              ? std::vector<std::string>{}
+                              : component_children(client, live, model, *component);
     for (std::size_t j = 0; j < children.size(); ++j)
       print_branch(last ? "   " : "│  ", j + 1 == children.size(), children[j]);
   }

@@ -246,30 +246,54 @@ std::optional<json> Client::get_if_exists(const ResourceType& type, const std::s
   }
 }
 
-json Client::list(const ResourceType& type, const std::string& ns, const ListOptions& options) {
+json Client::paged(const ResourceType& type, const std::string& ns, const ListOptions& options,
+                   const std::string& accept, const std::string& include_object,
+                   const char* items_key) {
   json result;
   std::string continue_token;
   do {
     const auto query =
         query_string({{"labelSelector", options.label_selector},
                       {"fieldSelector", options.field_selector},
+                      {"includeObject", include_object},
                       {"limit", options.limit > 0 ? std::to_string(options.limit) : ""},
                       {"continue", continue_token}});
     auto page = request({.method = "GET",
                          .path = type.path(ns) + query,
+                         .accept = accept,
                          .sensitive_body = type.resource == "secrets"},
                         true);
-    continue_token = page.contains("metadata") ? page["metadata"].value("continue", "") : "";
+    continue_token = page.contains("metadata") && page["metadata"].is_object()
+                         ? text_at(page["metadata"], "continue")
+                         : "";
     if (result.is_null()) {
       result = std::move(page);
     } else {
-      for (auto& item : page["items"]) result["items"].push_back(std::move(item));
+      if (page.contains(items_key) && page[items_key].is_array()) {
+        for (auto& item : page[items_key]) result[items_key].push_back(std::move(item));
+      }
       result["metadata"] = page["metadata"];
     }
   } while (!continue_token.empty());
-  if (!result.contains("items") || result["items"].is_null()) result["items"] = json::array();
+  if (!result.contains(items_key) || result[items_key].is_null()) result[items_key] = json::array();
+  if (!result.contains("metadata") || !result["metadata"].is_object())
+    result["metadata"] = json::object();
   result["metadata"].erase("continue");
   return result;
+}
+
+json Client::list(const ResourceType& type, const std::string& ns, const ListOptions& options) {
+  return paged(type, ns, options, "application/json", "", "items");
+}
+
+json Client::list_table(const ResourceType& type, const std::string& ns, TableObject include,
+                        const ListOptions& options) {
+  // kubectl's Accept: a Table, or the plain list from a server that cannot make one.
+  const std::string accept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+  auto table =
+      paged(type, ns, options, accept, include == TableObject::None ? "None" : "Metadata", "rows");
+  if (text_at(table, "kind") != "Table") table.erase("rows");
+  return table;
 }
 
 namespace {
