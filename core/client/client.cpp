@@ -393,6 +393,11 @@ std::string Client::watch(const ResourceType& type, const std::string& ns,
                     {"timeoutSeconds",
                      options.timeout_seconds > 0 ? std::to_string(options.timeout_seconds) : ""}});
   HttpRequest request{.method = "GET", .path = type.path(ns) + query, .cancel = options.cancel};
+  // The server ends the stream at timeoutSeconds; a server that is paused or gone never does,
+  // and an idle watch carries no bookmark to tell a quiet stream from a dead one (measured:
+  // none in 200 s). So the client gives up a little after the server should have ended it.
+  if (options.timeout_seconds > 0)
+    request.timeout = std::chrono::seconds(options.timeout_seconds) + kWatchDeadlineMargin;
   std::string last_version = options.resource_version;
   std::string pending;  // events are newline-delimited JSON; a chunk may end mid-line
   bool stopped = false;

@@ -2,6 +2,7 @@
 // Objects are nlohmann::json; the transport underneath is replaceable (see transport.h).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -42,11 +43,16 @@ struct WriteOptions {
   bool force = false;    // apply only: take over conflicting fields (only for objects we own)
 };
 
+inline constexpr std::chrono::seconds kWatchDeadlineMargin{30};
+
 struct WatchOptions {
   std::string resource_version;  // "" starts from the current state (with synthetic ADDED events)
   std::string label_selector;
   std::string field_selector;
-  int timeout_seconds = 0;  // ask the server to close the stream after this long; 0: its default
+  // Ask the server to close the stream after this long; 0: its default. When set, the client
+  // also ends the stream itself kWatchDeadlineMargin later (a paused or vanished server),
+  // with a transport error (Error) the caller retries as after any broken stream.
+  int timeout_seconds = 0;
   bool allow_bookmarks = true;
   const std::atomic<bool>* cancel = nullptr;
 };

@@ -201,6 +201,16 @@ TEST_CASE("watch events split across chunks are decoded whole") {
   CHECK(types == std::vector<std::string>{"ADDED", "ADDED"});
 }
 
+TEST_CASE("a watch the server should end is ended by the client a margin later") {
+  FakeClient api;
+  api.transport.answer({.chunks = {}});
+  api.client->watch(resources::kConfigMap, "demo", {.timeout_seconds = 300},
+                    [](const auto&) { return true; });
+  REQUIRE(api.transport.requests().size() == 1);
+  CHECK(api.transport.requests()[0].timeout == std::chrono::seconds(330));
+  CHECK_THAT(api.transport.requests()[0].path, Catch::Contains("timeoutSeconds=300"));
+}
+
 TEST_CASE("a watch stream cut in the middle of an event is an unreadable-event error") {
   FakeClient api;
   api.transport.answer({.chunks = {R"({"type":"ADDED","object":{"metadata":{"na)"}});
