@@ -436,10 +436,14 @@ TEST_CASE("status shows monitors, the namespace's Prometheus, offloading and lin
   const auto monitors = admin().resource_for("monitoring.coreos.com/v1", "ServiceMonitor");
   const auto prometheus = admin().resource_for("monitoring.coreos.com/v1", "Prometheus");
   const auto offloading = admin().resource_for("offloading.liqo.io/v1beta1", "NamespaceOffloading");
+  // The status is written after the objects exist: wait for it too, or `status` may read the
+  // Application before its controller has reported a component.
   REQUIRE(eventually(
       [&] {
+        const auto app = admin().get(res::kApplication, ns.name(), "shop");
         return exists(monitors, ns.name(), "web") && exists(prometheus, ns.name(), "kubectl-app") &&
-               exists(offloading, ns.name(), "offloading");
+               exists(offloading, ns.name(), "offloading") &&
+               !app.value("status", json::object()).value("components", json::array()).empty();
       },
       60s));
 
