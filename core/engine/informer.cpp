@@ -68,6 +68,7 @@ void Informer::set_slim(Transform slim) {
 }
 
 void Informer::remember_applied(const json& live, std::uint64_t desired_hash) {
+  if (name_of(live).empty()) return;  // not an object (an empty answer): nothing to record
   const auto key = key_of(live);
   std::lock_guard lock(mutex_);
   applied_[key] = {desired_hash, content_fingerprint(live)};

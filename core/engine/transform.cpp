@@ -59,7 +59,8 @@ void slim_conditions(json& status) {
   if (conditions == status.end() || !conditions->is_array()) return;
   for (auto& c : *conditions) {
     if (!c.is_object()) continue;
-    const bool holds = c.value("status", "") == "True";
+    const auto state = c.find("status");  // never throws, whatever the status holds
+    const bool holds = state != c.end() && *state == "True";
     for (auto it = c.begin(); it != c.end();) {
       const auto& key = it.key();
       const bool keep =

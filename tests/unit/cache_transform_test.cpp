@@ -308,3 +308,11 @@ TEST_CASE("slim_owned drops annotations and condition timestamps, and messages o
         "ReplicaSet \"web-1\" has timed out progressing.");
   CHECK_FALSE(deployment["status"]["conditions"][1].contains("lastUpdateTime"));
 }
+
+TEST_CASE("slim_owned keeps a condition whose status is not a string, without throwing") {
+  json object = {
+      {"metadata", {{"name", "web"}}},
+      {"status", {{"conditions", {{{"type", "Odd"}, {"status", 1}, {"message", "m"}}}}}}};
+  CHECK_NOTHROW(kapp::engine::slim_owned(object, {}));
+  CHECK(object["status"]["conditions"][0]["message"] == "m");  // not True: its message stays
+}

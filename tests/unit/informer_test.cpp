@@ -185,3 +185,10 @@ TEST_CASE("an applied record ends with the object's deletion") {
   REQUIRE(eventually([&] { return adds == 2; }));  // listed, then added again after deletion
   CHECK_FALSE(informer.applied(informer.get("demo", "a").value(), 7));
 }
+
+TEST_CASE("an answer without a name records nothing") {
+  auto api = fake_client(json::array());
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.remember_applied(json::object(), 7);
+  CHECK_FALSE(informer.applied(json::object(), 7));
+}
