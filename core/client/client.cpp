@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <thread>
+#include <vector>
 
 #include "core/errors.h"
 #include "core/log.h"
@@ -53,6 +54,19 @@ std::string text_at(const json& obj, const char* key) {
   if (!obj.is_object()) return "";
   const auto it = obj.find(key);
   return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// A parser callback that leaves out metadata.managedFields of the objects whose own keys it
+// reads at `key_depth` (nlohmann counts the enclosing objects and arrays).
+json::parser_callback_t without_managed_fields(int key_depth) {
+  // Keys come in document order: the latest key at an object's depth is the member that the
+  // keys one level deeper belong to.
+  return
+      [key_depth, in_metadata = false](int depth, json::parse_event_t event, json& parsed) mutable {
+        if (event != json::parse_event_t::key) return true;
+        if (depth == key_depth) in_metadata = parsed == "metadata";
+        return !(in_metadata && depth == key_depth + 1 && parsed == "managedFields");
+      };
 }
 
 bool retryable(int code) {
@@ -138,29 +152,55 @@ Client::Client(RestConfig config, std::unique_ptr<Transport> transport)
     : config_(std::move(config)),
       transport_(std::move(transport)),
       credentials_(config_),
-      pause_([](milliseconds delay) { std::this_thread::sleep_for(delay); }),
-      tokens_(config_.burst),
-      last_refill_(std::chrono::steady_clock::now()) {}
+      pause_([](milliseconds delay) { std::this_thread::sleep_for(delay); }) {}
 
 std::shared_ptr<Client> Client::connect(const RestConfig& config) {
   return std::make_shared<Client>(config, make_curl_transport(config));
 }
 
-void Client::wait_for_rate_limit() {
-  // A token bucket: `burst` requests at once, refilled at `qps`.
+std::string rate_limit_key(std::string_view path) {
+  path = path.substr(0, path.find('?'));
+  std::vector<std::string_view> segments;
+  for (std::size_t start = 0; start <= path.size();) {
+    const auto end = std::min(path.find('/', start), path.size());
+    if (end > start) segments.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  // /api/<version>/... or /apis/<group>/<version>/...
+  std::size_t first = 0;
+  std::string group;
+  if (segments.size() >= 3 && segments[0] == "api") {
+    first = 2;
+  } else if (segments.size() >= 4 && segments[0] == "apis") {
+    group = segments[1];
+    first = 3;
+  } else {
+    return "";
+  }
+  // namespaces/<ns>/<resource>/... is a namespaced resource; namespaces/<name> a Namespace.
+  if (segments[first] == "namespaces" && segments.size() >= first + 3) first += 2;
+  return group + "/" + std::string(segments[first]);
+}
+
+void Client::wait_for_rate_limit(const std::string& path) {
   if (config_.qps <= 0) return;
   std::unique_lock lock(limiter_mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  // A token bucket per resource: `burst` requests at once, refilled at `qps`.
+  auto& bucket = buckets_.try_emplace(rate_limit_key(path), TokenBucket{double(config_.burst), now})
+                     .first->second;
   for (;;) {
-    const auto now = std::chrono::steady_clock::now();
-    tokens_ = std::min<double>(
+    const auto at = std::chrono::steady_clock::now();
+    bucket.tokens = std::min<double>(
         config_.burst,
-        tokens_ + std::chrono::duration<double>(now - last_refill_).count() * config_.qps);
-    last_refill_ = now;
-    if (tokens_ >= 1) {
-      tokens_ -= 1;
+        bucket.tokens +
+            std::chrono::duration<double>(at - bucket.last_refill).count() * config_.qps);
+    bucket.last_refill = at;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
       return;
     }
-    const auto wait = std::chrono::duration<double>((1 - tokens_) / config_.qps);
+    const auto wait = std::chrono::duration<double>((1 - bucket.tokens) / config_.qps);
     lock.unlock();
     std::this_thread::sleep_for(wait);
     lock.lock();
@@ -194,9 +234,9 @@ HttpResponse Client::exchange(HttpRequest& request, const DataCallback* on_data)
   return response;
 }
 
-json Client::request(HttpRequest request, bool idempotent) {
+json Client::request(HttpRequest request, bool idempotent, const json::parser_callback_t& filter) {
   for (int attempt = 1;; ++attempt) {
-    wait_for_rate_limit();
+    wait_for_rate_limit(request.path);
     HttpResponse response;
     try {
       response = exchange(request, nullptr);
@@ -210,7 +250,7 @@ json Client::request(HttpRequest request, bool idempotent) {
     observe(request.method, response.status);
     if (response.status >= 200 && response.status < 300) {
       if (response.body.empty()) return json::object();
-      auto body = util::parse_json_bounded(response.body);
+      auto body = util::parse_json_bounded(response.body, filter);
       if (body.is_discarded()) {
         throw Error("the API server sent a response that is not JSON for " + request.method + " " +
                     request.path + "; is --server pointing at a Kubernetes API server?");
@@ -248,7 +288,7 @@ std::optional<json> Client::get_if_exists(const ResourceType& type, const std::s
 
 json Client::paged(const ResourceType& type, const std::string& ns, const ListOptions& options,
                    const std::string& accept, const std::string& include_object,
-                   const char* items_key) {
+                   const char* items_key, const json::parser_callback_t& filter) {
   json result;
   std::string continue_token;
   do {
@@ -262,7 +302,7 @@ json Client::paged(const ResourceType& type, const std::string& ns, const ListOp
                          .path = type.path(ns) + query,
                          .accept = accept,
                          .sensitive_body = type.resource == "secrets"},
-                        true);
+                        true, filter);
     continue_token = page.contains("metadata") && page["metadata"].is_object()
                          ? text_at(page["metadata"], "continue")
                          : "";
@@ -283,7 +323,9 @@ json Client::paged(const ResourceType& type, const std::string& ns, const ListOp
 }
 
 json Client::list(const ResourceType& type, const std::string& ns, const ListOptions& options) {
-  return paged(type, ns, options, "application/json", "", "items");
+  // An item's own keys are read at depth 3: in the List, in items, in the item.
+  return paged(type, ns, options, "application/json", "", "items",
+               options.drop_managed_fields ? without_managed_fields(3) : nullptr);
 }
 
 json Client::list_table(const ResourceType& type, const std::string& ns, TableObject include,
@@ -383,7 +425,7 @@ namespace kapp::client {
 
 std::string Client::watch(const ResourceType& type, const std::string& ns,
                           const WatchOptions& options,
-                          const std::function<bool(const WatchEvent&)>& on_event) {
+                          const std::function<bool(WatchEvent&)>& on_event) {
   const auto query =
       query_string({{"watch", "true"},
                     {"resourceVersion", options.resource_version},
@@ -404,13 +446,15 @@ std::string Client::watch(const ResourceType& type, const std::string& ns,
 
   auto handle_line = [&](const std::string& line) {
     if (line.empty()) return true;
-    const auto event = util::parse_json_bounded(line);
+    // The object's own keys are read at depth 2: in the event, in its object.
+    auto event = util::parse_json_bounded(
+        line, options.drop_managed_fields ? without_managed_fields(2) : nullptr);
     const auto kind = text_at(event, "type");
     if (kind.empty() || !event.contains("object") || !event["object"].is_object()) {
       throw Error("the API server sent an unreadable watch event for " + type.qualified() +
                   "; retry");
     }
-    WatchEvent out{kind, event["object"]};
+    WatchEvent out{kind, std::move(event["object"])};
     if (kind == "ERROR") {
       const auto code = out.object.find("code");
       HttpResponse status{
@@ -425,7 +469,7 @@ std::string Client::watch(const ResourceType& type, const std::string& ns,
     return on_event(out);
   };
 
-  wait_for_rate_limit();
+  wait_for_rate_limit(request.path);
   const DataCallback on_data = [&](std::string_view chunk) {
     pending.append(chunk);
     std::size_t start = 0;

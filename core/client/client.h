@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,8 @@ struct ListOptions {
   // full custom objects costs several times more: a caller that reads a whole list at once
   // (the CLI) asks for large pages.
   int limit = 500;
+  // Leave out each item's metadata.managedFields while parsing (see WatchOptions).
+  bool drop_managed_fields = false;
 };
 
 // What each row of a server-side Table carries besides its cells (the includeObject parameter).
@@ -55,6 +58,10 @@ struct WatchOptions {
   int timeout_seconds = 0;
   bool allow_bookmarks = true;
   const std::atomic<bool>* cancel = nullptr;
+  // Leave out each object's metadata.managedFields while parsing: often half of an object's
+  // bytes, and a cache never reads them (controller-runtime's caches strip them after decoding
+  // with a transform; skipping them in the parser never allocates them at all).
+  bool drop_managed_fields = false;
 };
 
 // One event of a watch stream: ADDED, MODIFIED, DELETED or BOOKMARK (ERROR becomes an ApiError).
@@ -107,9 +114,10 @@ class Client {
               const DeleteOptions& options = {});
   // Streams events to `on_event` until the server ends the stream, `on_event` returns false, or
   // options.cancel is set. Returns the last resourceVersion seen, to resume from. Throws
-  // ApiError 410 Gone when that version is too old (the caller must list again).
+  // ApiError 410 Gone when that version is too old (the caller must list again). `on_event`
+  // may take the event's object (move from it): the client does not read it afterwards.
   std::string watch(const ResourceType& type, const std::string& ns, const WatchOptions& options,
-                    const std::function<bool(const WatchEvent&)>& on_event);
+                    const std::function<bool(WatchEvent&)>& on_event);
 
   // The REST type for an apiVersion and kind, from the server's discovery (cached).
   // Throws Error when the server does not serve the kind.
@@ -132,8 +140,10 @@ class Client {
   //   idempotent verbs: exponential back-off from 200 ms, at most 5 attempts in all.
   // A 401 drops the exec plugin's or token file's credential and sends once more with a fresh
   // one (client-go's exec authenticator refreshes on 401 too). Throws ApiError with the last
-  // answer, TransportError when none came, ConfigError when the exec plugin fails.
-  json request(HttpRequest request, bool idempotent);
+  // answer, TransportError when none came, ConfigError when the exec plugin fails. `filter`
+  // (nlohmann's parser callback) leaves out of the answer what it refuses.
+  json request(HttpRequest request, bool idempotent,
+               const json::parser_callback_t& filter = nullptr);
 
   // How the client waits between retries: std::this_thread::sleep_for by default; tests record
   // the waits instead of sleeping.
@@ -141,22 +151,28 @@ class Client {
   void set_retry_pause(Pause pause);
 
  private:
-  void wait_for_rate_limit();
+  // Takes a token from the bucket of the resource `path` names (rate_limit_key), waiting for
+  // one when it is empty.
+  void wait_for_rate_limit(const std::string& path);
   // One exchange with fresh credentials, and once more after a 401 if they can be refreshed.
   HttpResponse exchange(HttpRequest& request, const DataCallback* on_data);
   void observe(const std::string& method, long code);
   json discovery_for(const std::string& api_version);
   // Follows `continue` from page to page, appending each page's `items_key` array to the first.
   json paged(const ResourceType& type, const std::string& ns, const ListOptions& options,
-             const std::string& accept, const std::string& include_object, const char* items_key);
+             const std::string& accept, const std::string& include_object, const char* items_key,
+             const json::parser_callback_t& filter = nullptr);
 
   RestConfig config_;
   std::unique_ptr<Transport> transport_;
   Credentials credentials_;
   Pause pause_;
+  struct TokenBucket {
+    double tokens;
+    std::chrono::steady_clock::time_point last_refill;
+  };
   std::mutex limiter_mutex_;
-  double tokens_;
-  std::chrono::steady_clock::time_point last_refill_;
+  std::map<std::string, TokenBucket> buckets_;  // rate_limit_key -> its bucket
   std::mutex observer_mutex_;
   RequestObserver observer_;
   std::mutex discovery_mutex_;
@@ -166,6 +182,14 @@ class Client {
 // Decodes a failed response into an ApiError (a Status body, or whatever the server sent).
 [[noreturn]] void throw_api_error(const HttpResponse& response, const std::string& method,
                                   const std::string& path);
+
+// Which token bucket a request to `path` takes from: "<group>/<resource>" ("/pods" for the
+// core group), or "" for what names no resource (discovery, /version). Each resource has a
+// bucket of its own of RestConfig::qps and ::burst, as a controller-runtime client has:
+// it makes one REST client per kind (apiutil.RESTClientForGVK), each with its own token
+// bucket when rest.Config.RateLimiter is unset. The API server's priority and fairness,
+// not the client, protects the server (controller-runtime 0.25 sets no client limit at all).
+std::string rate_limit_key(std::string_view path);
 
 // "?a=b&c=d" with URL-encoded values; empty values are left out.
 std::string query_string(std::initializer_list<std::pair<std::string, std::string>> params);

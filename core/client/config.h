@@ -37,6 +37,7 @@ struct RestConfig {
   std::string namespace_name = "default";
   bool namespace_from_flag = false;
   std::chrono::milliseconds request_timeout{0};  // 0: the client's default
+  // The client-side rate limit of each resource (see rate_limit_key in client.h); qps <= 0: none.
   double qps = 50;
   int burst = 100;
 };

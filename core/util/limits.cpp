@@ -50,10 +50,11 @@ int json_nesting_depth(std::string_view text, int stop_after) {
   return deepest;
 }
 
-nlohmann::json parse_json_bounded(std::string_view text) {
+nlohmann::json parse_json_bounded(std::string_view text,
+                                  const nlohmann::json::parser_callback_t& filter) {
   if (json_nesting_depth(text) > kMaxNestingDepth)
     return nlohmann::json(nlohmann::json::value_t::discarded);
-  return nlohmann::json::parse(text, nullptr, false);
+  return nlohmann::json::parse(text, filter, false);
 }
 
 }  // namespace kapp::util

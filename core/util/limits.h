@@ -26,7 +26,9 @@ std::string describe_bytes(std::size_t bytes);
 
 // Parses JSON, or returns a discarded value when the text is not JSON or is nested deeper than
 // kMaxNestingDepth (nlohmann's dump and comparisons recurse; this keeps them bounded).
-nlohmann::json parse_json_bounded(std::string_view text);
+// `filter`, when set, is nlohmann's parser callback: what it refuses is never built.
+nlohmann::json parse_json_bounded(std::string_view text,
+                                  const nlohmann::json::parser_callback_t& filter = nullptr);
 
 // The deepest nesting of arrays and objects in JSON text (strings are skipped), stopping
 // early once it exceeds `stop_after`.

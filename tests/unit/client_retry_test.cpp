@@ -252,3 +252,18 @@ TEST_CASE("an ERROR watch event with a malformed Status is one ApiError") {
   CHECK(e.reason() == "Unknown");
   CHECK(e.causes().size() == 1);
 }
+
+TEST_CASE("each resource has a rate limit bucket of its own, shared by its namespaces") {
+  using kapp::client::rate_limit_key;
+  CHECK(rate_limit_key("/apis/apps/v1/namespaces/a/deployments/web?fieldManager=x") ==
+        "apps/deployments");
+  CHECK(rate_limit_key("/apis/apps/v1/namespaces/b/deployments") == "apps/deployments");
+  CHECK(rate_limit_key("/apis/apps/v1/deployments?watch=true") == "apps/deployments");
+  CHECK(rate_limit_key("/apis/kubectl-app.io/v1alpha1/namespaces/a/applications/shop/status") ==
+        "kubectl-app.io/applications");
+  CHECK(rate_limit_key("/api/v1/namespaces/a/pods") == "/pods");
+  CHECK(rate_limit_key("/api/v1/namespaces/a") == "/namespaces");  // a Namespace
+  CHECK(rate_limit_key("/api/v1/namespaces") == "/namespaces");
+  CHECK(rate_limit_key("/apis/apps/v1") == "");  // discovery
+  CHECK(rate_limit_key("/version") == "");
+}
