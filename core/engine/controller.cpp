@@ -68,10 +68,11 @@ void Controller::watch_owned(Informer& informer, const std::string& owner_group,
 
 Mapper owner_from_labels(const std::string& name_label, const std::string& namespace_label) {
   return [name_label, namespace_label](const json& object) -> std::vector<Request> {
-    const auto labels = object.value("metadata", json::object()).value("labels", json::object());
-    const auto name = labels.value(name_label, "");
+    const auto* labels = metadata_member(object, "labels");
+    if (!labels || !labels->is_object()) return {};
+    const auto name = labels->value(name_label, "");
     if (name.empty()) return {};
-    auto ns = namespace_label.empty() ? "" : labels.value(namespace_label, "");
+    auto ns = namespace_label.empty() ? "" : labels->value(namespace_label, "");
     return {Request{ns.empty() ? namespace_of(object) : ns, name}};
   };
 }

@@ -22,10 +22,9 @@ int default_watch_timeout_seconds() {
 
 std::vector<std::string> owner_uids(const json& object) {
   std::vector<std::string> uids;
-  if (!object.contains("metadata")) return uids;
-  for (const auto& ref : object["metadata"].value("ownerReferences", json::array())) {
-    uids.push_back(ref.value("uid", ""));
-  }
+  const auto* refs = metadata_member(object, "ownerReferences");
+  if (!refs || !refs->is_array()) return uids;
+  for (const auto& ref : *refs) uids.push_back(ref.is_object() ? ref.value("uid", "") : "");
   return uids;
 }
 
@@ -50,7 +49,7 @@ void Informer::add_handler(EventHandler handler) {
   {
     std::lock_guard lock(mutex_);
     handlers_.push_back(handler);
-    for (const auto& [key, object] : objects_) existing.push_back(object.unpack());
+    for (const auto& [key, cached] : objects_) existing.push_back(cached.object.unpack());
   }
   if (handler.on_add) {
     for (const auto& object : existing) handler.on_add(object);
@@ -70,21 +69,34 @@ void Informer::set_slim(Transform slim) {
 void Informer::remember_applied(const json& live, std::uint64_t desired_hash) {
   if (name_of(live).empty()) return;  // not an object (an empty answer): nothing to record
   const auto key = key_of(live);
+  const AppliedRecord record{desired_hash, content_fingerprint(live)};
   std::lock_guard lock(mutex_);
-  applied_[key] = {desired_hash, content_fingerprint(live)};
   auto it = objects_.find(key);
-  if (!slim_ || it == objects_.end()) return;
-  auto cached = it->second.unpack();
+  if (it == objects_.end()) {
+    applied_early_[key] = record;
+    return;
+  }
+  it->second.applied = record;
+  if (!slim_) return;
+  auto cached = it->second.object.unpack();
   if (is_slim(cached)) return;
   slim_(cached);
-  it->second = PackedObject(cached);
+  it->second.object = PackedObject(cached);
 }
 
 bool Informer::applied(const json& cached, std::uint64_t desired_hash) const {
-  std::lock_guard lock(mutex_);
-  auto it = applied_.find(key_of(cached));
-  return it != applied_.end() && it->second.desired_hash == desired_hash &&
-         it->second.fingerprint == content_fingerprint(cached);
+  const auto key = key_of(cached);
+  std::optional<AppliedRecord> record;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = objects_.find(key); it != objects_.end()) {
+      record = it->second.applied;
+    } else if (auto early = applied_early_.find(key); early != applied_early_.end()) {
+      record = early->second;
+    }
+  }
+  return record && record->desired_hash == desired_hash &&
+         record->fingerprint == content_fingerprint(cached);
 }
 
 void Informer::transform(json& object) const {
@@ -136,21 +148,21 @@ std::optional<json> Informer::get(const std::string& ns, const std::string& name
   std::lock_guard lock(mutex_);
   auto it = objects_.find(make_key(type_.namespaced ? ns : "", name));
   if (it == objects_.end()) return std::nullopt;
-  return it->second.unpack();
+  return it->second.object.unpack();
 }
 
 std::vector<json> Informer::list(const std::string& ns) const {
   std::lock_guard lock(mutex_);
   std::vector<json> out;
   if (ns.empty() || !type_.namespaced) {
-    for (const auto& [key, object] : objects_) out.push_back(object.unpack());
+    for (const auto& [key, cached] : objects_) out.push_back(cached.object.unpack());
     return out;
   }
   // Keys are "namespace/name" in order: one namespace is one contiguous range.
   const auto prefix = ns + "/";
   for (auto it = objects_.lower_bound(prefix);
        it != objects_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
-    out.push_back(it->second.unpack());
+    out.push_back(it->second.object.unpack());
   return out;
 }
 
@@ -161,10 +173,10 @@ std::vector<json> Informer::owned_by(const std::string& owner_uid) const {
   return unpack_keys(it->second);
 }
 
-std::vector<json> Informer::unpack_keys(const std::set<std::string>& keys) const {
+std::vector<json> Informer::unpack_keys(const KeySet& keys) const {
   std::vector<json> out;
   out.reserve(keys.size());
-  for (const auto& key : keys) out.push_back(objects_.at(key).unpack());
+  for (const auto* key : keys) out.push_back(objects_.at(*key).object.unpack());
   return out;
 }
 
@@ -183,9 +195,10 @@ std::vector<json> Informer::by_index(const std::string& name, const std::string&
 
 void Informer::index_label(const std::string& label_key) {
   add_index(label_key, [label_key](const json& object) -> std::vector<std::string> {
-    const auto labels = object.value("metadata", json::object()).value("labels", json::object());
-    const auto it = labels.find(label_key);
-    if (it == labels.end() || !it->is_string()) return {};
+    const auto* labels = metadata_member(object, "labels");
+    if (!labels || !labels->is_object()) return {};
+    const auto it = labels->find(label_key);
+    if (it == labels->end() || !it->is_string()) return {};
     return {it->get<std::string>()};
   });
 }
@@ -212,32 +225,48 @@ std::vector<std::string> Informer::index_entries(const json& object) const {
   return entries;
 }
 
-void Informer::store(json object) {
-  const auto key = key_of(object);
-  if (slim_ && applied_.count(key)) slim_(object);
-  for (const auto& uid : owner_uids(object)) by_owner_[uid].insert(key);
-  for (const auto& entry : index_entries(object)) indexed_[entry].insert(key);
-  objects_.insert_or_assign(key, PackedObject(object));
+void Informer::store(const json& object, std::optional<AppliedRecord> record) {
+  auto key = key_of(object);
+  if (auto early = applied_early_.find(key); early != applied_early_.end()) {
+    if (!record) record = early->second;
+    applied_early_.erase(early);
+  }
+  // Packed first: a failure then leaves no index entry pointing at nothing.
+  auto packed = [&] {
+    if (!slim_ || !record) return PackedObject(object);
+    json slim = object;
+    slim_(slim);
+    return PackedObject(slim);
+  }();
+  const auto node = objects_.insert_or_assign(std::move(key), Cached{std::move(packed), record});
+  const auto* interned = &node.first->first;
+  for (const auto& uid : owner_uids(object)) by_owner_[uid].insert(interned);
+  for (const auto& entry : index_entries(object)) indexed_[entry].insert(interned);
 }
 
-void Informer::erase(const std::string& key, const json& object) {
+std::optional<Informer::AppliedRecord> Informer::erase(const std::string& key, const json& object) {
+  const auto node = objects_.find(key);
+  if (node == objects_.end()) return std::nullopt;
+  const auto* interned = &node->first;
   for (const auto& uid : owner_uids(object)) {
     auto owners = by_owner_.find(uid);
     if (owners == by_owner_.end()) continue;
-    owners->second.erase(key);
+    owners->second.erase(interned);
     if (owners->second.empty()) by_owner_.erase(owners);
   }
   for (const auto& entry : index_entries(object)) {
     auto indexed = indexed_.find(entry);
     if (indexed == indexed_.end()) continue;
-    indexed->second.erase(key);
+    indexed->second.erase(interned);
     if (indexed->second.empty()) indexed_.erase(indexed);
   }
-  objects_.erase(key);
+  const auto record = node->second.applied;
+  objects_.erase(node);
+  return record;
 }
 
 std::string Informer::relist(const std::string& ns) {
-  auto list = client_.list(type_, ns);
+  auto list = client_.list(type_, ns, {.drop_managed_fields = true});
   ++lists_;
   for (auto& item : list["items"]) {
     // List items carry no kind; handlers and reconcilers expect whole objects.
@@ -255,28 +284,36 @@ std::string Informer::relist(const std::string& ns) {
     // together), or everything when watching all namespaces.
     std::map<std::string, json> previous;
     const auto prefix = ns + "/";
+    const auto in_scope = [&](const std::string& key) {
+      return ns.empty() || key.starts_with(prefix);
+    };
     for (auto it = ns.empty() ? objects_.begin() : objects_.lower_bound(prefix);
-         it != objects_.end() && (ns.empty() || it->first.compare(0, prefix.size(), prefix) == 0);
-         ++it)
-      previous.emplace(it->first, it->second.unpack());
-    for (const auto& [key, object] : previous) erase(key, object);
+         it != objects_.end() && in_scope(it->first); ++it)
+      previous.emplace(it->first, it->second.object.unpack());
+    std::map<std::string, AppliedRecord> records;
+    for (const auto& [key, object] : previous) {
+      if (auto record = erase(key, object)) records.emplace(key, *record);
+    }
     for (auto& item : list["items"]) {
       const auto key = key_of(item);
       auto old = previous.find(key);
+      auto record = records.find(key);
+      store(item, record != records.end() ? std::optional(record->second) : std::nullopt);
       if (old == previous.end()) {
-        changes.push_back({nullptr, item});
+        changes.push_back({nullptr, std::move(item)});
       } else {
         if (resource_version_of(old->second) != resource_version_of(item))
-          changes.push_back({old->second, item});
+          changes.push_back({std::move(old->second), std::move(item)});
         previous.erase(old);
       }
-      store(item);
     }
-    // What is left was deleted while we were not watching.
-    for (auto& [key, object] : previous) {
-      applied_.erase(key);
-      changes.push_back({object, nullptr});
-    }
+    // What is left was deleted while we were not watching (their records went with them).
+    for (auto& [key, object] : previous) changes.push_back({std::move(object), nullptr});
+    // So was what an early record names that the list lacks (an apply that raced a deletion
+    // records after the DELETED event).
+    for (auto it = ns.empty() ? applied_early_.begin() : applied_early_.lower_bound(prefix);
+         it != applied_early_.end() && in_scope(it->first);)
+      it = applied_early_.erase(it);
     listed_.insert(ns);
     synced_ = listed_.size() >= std::max<std::size_t>(namespaces_.size(), 1);
   }
@@ -292,22 +329,23 @@ std::string Informer::relist(const std::string& ns) {
   return list["metadata"].value("resourceVersion", "");
 }
 
-void Informer::apply_event(const client::WatchEvent& event) {
+void Informer::apply_event(client::WatchEvent& event) {
   if (event.type == "BOOKMARK") return;
-  json object = event.object;
+  json object = std::move(event.object);
   transform(object);
   const auto key = key_of(object);
   json old_object;
   {
     std::lock_guard lock(mutex_);
+    std::optional<AppliedRecord> record;
     if (auto it = objects_.find(key); it != objects_.end()) {
-      old_object = it->second.unpack();
-      erase(key, old_object);
+      old_object = it->second.object.unpack();
+      record = erase(key, old_object);
     }
     if (event.type == "DELETED")
-      applied_.erase(key);
+      applied_early_.erase(key);  // the object's record went with it
     else
-      store(object);
+      store(object, record);
   }
   for (const auto& handler : handlers()) {
     if (event.type == "DELETED") {
@@ -332,8 +370,9 @@ void Informer::run(const std::string& ns) {
           {.resource_version = version,
            .timeout_seconds = watch_timeout_seconds_ > 0 ? watch_timeout_seconds_
                                                          : default_watch_timeout_seconds(),
-           .cancel = &stop_},
-          [this](const client::WatchEvent& event) {
+           .cancel = &stop_,
+           .drop_managed_fields = true},
+          [this](client::WatchEvent& event) {
             apply_event(event);
             return !stop_.load();
           });

@@ -49,7 +49,8 @@ class Informer {
   // For owned objects: once remember_applied has recorded a key, the cache keeps that object
   // as `slim` leaves it (engine::slim_owned with the spec members a controller reads), from
   // the next event on and at once. Call before start(). A slim object is for reading: never
-  // write one back (it lacks its spec).
+  // write one back (it lacks its spec). Indexes (add_index) may read only what `slim` keeps:
+  // an object's entries are found again from its cached form when it changes or goes.
   void set_slim(Transform slim);
   // Records that the live object `live` (as the server or this cache gave it) holds everything
   // a desired object whose hash_of is `desired_hash` says: applied() then answers from the
@@ -100,13 +101,26 @@ class Informer {
  private:
   void run(const std::string& ns);
   std::string relist(const std::string& ns);
-  void apply_event(const client::WatchEvent& event);
+  void apply_event(client::WatchEvent& event);  // takes the event's object
   void transform(json& object) const;
   // Caches an object whose key is not cached (slim if it has an applied record); erase removes
   // a cached one (`object` is it, unpacked: its owners and index entries are found from it).
-  void store(json object);
-  void erase(const std::string& key, const json& object);
-  std::vector<json> unpack_keys(const std::set<std::string>& keys) const;
+  struct AppliedRecord {
+    std::uint64_t desired_hash, fingerprint;
+  };
+  // Caches an object whose key is not cached, with its applied record (slim if it has one;
+  // `record` empty: the one remember_applied left before the object came, if any); erase
+  // removes a cached one (`object` is it, unpacked: its owners and index entries are found
+  // from it) and returns its record.
+  void store(const json& object, std::optional<AppliedRecord> record = std::nullopt);
+  std::optional<AppliedRecord> erase(const std::string& key, const json& object);
+  // Index entries point at a key of objects_ (a node's key is stable until it is erased, and
+  // erase() removes its entries first): one copy of each key, however many indexes file it.
+  struct KeyLess {
+    bool operator()(const std::string* a, const std::string* b) const { return *a < *b; }
+  };
+  using KeySet = std::set<const std::string*, KeyLess>;
+  std::vector<json> unpack_keys(const KeySet& keys) const;
   std::vector<std::string> index_entries(const json& object) const;
   std::vector<EventHandler> handlers() const;
 
@@ -114,18 +128,20 @@ class Informer {
   client::ResourceType type_;
   std::vector<std::string> namespaces_;
   mutable std::mutex mutex_;
-  std::condition_variable cv_;                   // signals sync and stop
-  std::map<std::string, PackedObject> objects_;  // key -> object, packed (see packed_object.h)
-  std::map<std::string, std::set<std::string>> by_owner_;  // owner uid -> keys
+  std::condition_variable cv_;  // signals sync and stop
+  struct Cached {
+    PackedObject object;                   // see packed_object.h
+    std::optional<AppliedRecord> applied;  // what it was last checked against
+  };
+  std::map<std::string, Cached> objects_;   // by key
+  std::map<std::string, KeySet> by_owner_;  // owner uid -> keys
   std::map<std::string, IndexFunc> indexers_;
-  std::map<std::string, std::set<std::string>> indexed_;  // "index=value" -> keys
+  std::map<std::string, KeySet> indexed_;  // "index=value" -> keys
+  // Records of objects not cached yet (an apply's answer comes before its watch event).
+  std::map<std::string, AppliedRecord> applied_early_;
   std::vector<EventHandler> handlers_;
   Transform transform_;  // set before start(), then only read
   Transform slim_;       // likewise
-  struct AppliedRecord {
-    std::uint64_t desired_hash, fingerprint;
-  };
-  std::map<std::string, AppliedRecord> applied_;  // key -> what it was last checked against
   std::atomic<bool> stop_{false};
   std::atomic<bool> synced_{false};
   std::set<std::string> listed_;  // namespaces listed at least once

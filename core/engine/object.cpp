@@ -2,12 +2,17 @@
 
 namespace kapp::engine {
 
+const json* metadata_member(const json& object, const char* field) {
+  const auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return nullptr;
+  const auto it = meta->find(field);
+  return it != meta->end() ? &*it : nullptr;
+}
+
 namespace {
 std::string meta_field(const json& object, const char* field) {
-  auto meta = object.find("metadata");
-  if (meta == object.end() || !meta->is_object()) return "";
-  auto it = meta->find(field);
-  return it != meta->end() && it->is_string() ? it->get<std::string>() : "";
+  const auto* value = metadata_member(object, field);
+  return value && value->is_string() ? value->get<std::string>() : "";
 }
 }  // namespace
 
@@ -25,9 +30,10 @@ std::string make_key(const std::string& ns, const std::string& name) {
 std::string key_of(const json& object) { return make_key(namespace_of(object), name_of(object)); }
 
 json controller_of(const json& object) {
-  if (!object.contains("metadata")) return nullptr;
-  for (const auto& ref : object["metadata"].value("ownerReferences", json::array())) {
-    if (ref.value("controller", false)) return ref;
+  const auto* refs = metadata_member(object, "ownerReferences");
+  if (!refs || !refs->is_array()) return nullptr;
+  for (const auto& ref : *refs) {
+    if (ref.is_object() && ref.value("controller", false)) return ref;
   }
   return nullptr;
 }

@@ -15,6 +15,8 @@ std::string uid_of(const json& object);
 std::string resource_version_of(const json& object);
 // "namespace/name", or "name" for cluster-scoped objects: the work queue's key.
 std::string key_of(const json& object);
+// metadata.<field> itself (no copy), or nullptr when the object has none.
+const json* metadata_member(const json& object, const char* field);
 std::string make_key(const std::string& ns, const std::string& name);
 long long generation_of(const json& object);  // metadata.generation, 0 when absent
 // The owner reference marked controller=true, or null.

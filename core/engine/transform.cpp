@@ -1,5 +1,7 @@
 #include "core/engine/transform.h"
 
+#include <string_view>
+
 namespace kapp::engine {
 
 void strip_bookkeeping(json& object) {
@@ -13,13 +15,29 @@ void strip_bookkeeping(json& object) {
   if (annotations->empty()) metadata->erase(annotations);
 }
 
-std::uint64_t hash_of(const json& object) {
-  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a offset basis and prime
-  for (const unsigned char byte : object.dump()) {
-    hash ^= byte;
-    hash *= 1099511628211ULL;
+namespace {
+
+// FNV-1a, fed piece by piece.
+class Fnv1a {
+ public:
+  void add(std::string_view bytes) {
+    for (const unsigned char byte : bytes) {
+      hash_ ^= byte;
+      hash_ *= 1099511628211ULL;  // the FNV prime
+    }
   }
-  return hash;
+  std::uint64_t value() const { return hash_; }
+
+ private:
+  std::uint64_t hash_ = 14695981039346656037ULL;  // the FNV offset basis
+};
+
+}  // namespace
+
+std::uint64_t hash_of(const json& object) {
+  Fnv1a hash;
+  hash.add(object.dump());
+  return hash.value();
 }
 
 bool is_slim(const json& object) {
@@ -28,16 +46,26 @@ bool is_slim(const json& object) {
 
 std::uint64_t content_fingerprint(const json& object) {
   if (is_slim(object)) return object[kFingerprintMember].get<std::uint64_t>();
-  json content = json::object();
-  for (const auto& [key, value] : object.items()) {
-    if (key != "apiVersion" && key != "kind" && key != "metadata" && key != "status")
-      content[key] = value;
+  // Each member's name and canonical text, in order, without copying the object.
+  Fnv1a hash;
+  const auto add = [&hash](const std::string& key, const json& value) {
+    hash.add(key);
+    hash.add(value.dump());
+  };
+  if (object.is_object()) {
+    for (const auto& [key, value] : object.items()) {
+      if (key != "apiVersion" && key != "kind" && key != "metadata" && key != "status")
+        add(key, value);
+    }
   }
-  const auto metadata = object.value("metadata", json::object());
-  for (const char* key : {"uid", "labels", "ownerReferences"}) {
-    if (metadata.contains(key)) content["metadata"][key] = metadata[key];
+  if (const auto metadata = object.find("metadata");
+      metadata != object.end() && metadata->is_object()) {
+    for (const char* key : {"uid", "labels", "ownerReferences"}) {
+      if (const auto it = metadata->find(key); it != metadata->end())
+        add(std::string("metadata.") + key, *it);
+    }
   }
-  return hash_of(content);
+  return hash.value();
 }
 
 namespace {

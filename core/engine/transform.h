@@ -30,9 +30,10 @@ void strip_bookkeeping(json& object);
 std::uint64_t hash_of(const json& object);
 
 // What identifies an object's content for the cache's applied records (Informer::applied):
-// hash_of its uid, labels, owner references and every top-level member but apiVersion, kind,
-// metadata and status. Annotations are left out: other controllers add theirs to our objects
-// (deployment.kubernetes.io/revision) and the renderers set none. For a slim object, the
+// FNV-1a of the names and canonical JSON of its uid, labels, owner references and every
+// top-level member but apiVersion, kind, metadata and status (a process-local value: records
+// are not kept across restarts). Annotations are left out: other controllers add theirs to our
+// objects (deployment.kubernetes.io/revision) and the renderers set none. For a slim object, the
 // fingerprint it carries.
 std::uint64_t content_fingerprint(const json& object);
 

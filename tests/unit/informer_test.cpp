@@ -192,3 +192,50 @@ TEST_CASE("an answer without a name records nothing") {
   informer.remember_applied(json::object(), 7);
   CHECK_FALSE(informer.applied(json::object(), 7));
 }
+
+TEST_CASE("a relist drops the applied records of objects its list lacks") {
+  // A record written after its object's DELETED event (an apply racing a deletion) has no
+  // object to end with: the next list, which lacks the object, ends it.
+  auto api = fake_client(json::array());
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  const auto gone = config_map("gone", "5");
+  informer.remember_applied(gone, 7);
+  REQUIRE(informer.applied(gone, 7));
+  informer.start();
+  REQUIRE(informer.wait_for_sync(5s));
+  CHECK_FALSE(informer.applied(gone, 7));
+}
+
+TEST_CASE("an object whose owner and label change is found under the new ones only") {
+  auto listed = config_map("a", "5");
+  listed["metadata"]["ownerReferences"] = {{{"uid", "owner-1"}}};
+  listed["metadata"]["labels"] = {{"tier", "front"}};
+  auto moved = config_map("a", "6");
+  moved["metadata"]["ownerReferences"] = {{{"uid", "owner-2"}}};
+  moved["metadata"]["labels"] = {{"tier", "back"}};
+  auto api = fake_client(json::array({listed, config_map("b", "5")}),
+                         {{{"type", "MODIFIED"}, {"object", moved}}});
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.index_label("tier");
+  informer.start();
+  REQUIRE(eventually([&] { return informer.owned_by("owner-2").size() == 1; }));
+  CHECK(informer.owned_by("owner-1").empty());
+  CHECK(informer.labelled("demo", "tier", "front").empty());
+  const auto back = informer.labelled("demo", "tier", "back");
+  REQUIRE(back.size() == 1);
+  CHECK(back[0]["metadata"]["resourceVersion"] == "6");
+}
+
+TEST_CASE("a deleted object leaves no index entry behind") {
+  auto listed = config_map("a", "5");
+  listed["metadata"]["ownerReferences"] = {{{"uid", "owner-1"}}};
+  listed["metadata"]["labels"] = {{"tier", "front"}};
+  auto api = fake_client(json::array({listed}), {{{"type", "DELETED"}, {"object", listed}}});
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.index_label("tier");
+  informer.start();
+  REQUIRE(informer.wait_for_sync(5s));
+  REQUIRE(eventually([&] { return !informer.get("demo", "a"); }));
+  CHECK(informer.owned_by("owner-1").empty());
+  CHECK(informer.labelled("demo", "tier", "front").empty());
+}

@@ -22,6 +22,9 @@ namespace res = client::resources;
 using names::kApplicationLabel;
 using names::kFieldManager;
 
+// Components by the application they join: "<namespace>/<spec.application>".
+constexpr const char* kJoinsIndex = "joins";
+
 std::set<std::string> name_conflicts(const render::AppModel& model) {
   std::set<std::string> seen, conflicts;
   for (const auto& c : model.components) {
@@ -55,8 +58,13 @@ Reconciler::Reconciler(engine::Manager& manager)
       apps_(manager.informer(res::kApplication)),
       components_(manager.informer(res::kComponent)),
       pods_(manager.informer(res::kPod)) {
-  pods_.index_label(kApplicationLabel);  // every pass looks up each component's pods
-  pods_.set_transform(lean_pod);         // only what this controller reads of them
+  pods_.index_label(kApplicationLabel);  // every pass looks up its application's pods
+  components_.add_index(kJoinsIndex, [](const json& c) -> std::vector<std::string> {
+    const auto* spec = c.contains("spec") ? &c["spec"] : nullptr;
+    if (!spec || !spec->is_object() || !spec->contains("application")) return {};
+    return {engine::make_key(engine::namespace_of(c), spec->value("application", ""))};
+  });
+  pods_.set_transform(lean_pod);  // only what this controller reads of them
   for (const auto* type : {&res::kDeployment, &res::kStatefulSet, &res::kService,
                            &res::kNetworkPolicy, &res::kPersistentVolumeClaim}) {
     auto& informer = manager.informer(*type);
@@ -72,7 +80,7 @@ Result Reconciler::reconcile(const Request& request) {
   const auto app = apps_.get(request.namespace_name, request.name);
   if (!app || app->at("metadata").contains("deletionTimestamp"))
     return Result::done();  // GC does the rest
-  Pass pass{*app, {}, {}};
+  Pass pass{*app, {}, {}, pods_.labelled(request.namespace_name, kApplicationLabel, request.name)};
   const auto model = render::make_model(*app, joined_components(*app));
   AppObservation observation{app->at("metadata").value("generation", 0LL), {}, {}, {}, {}};
   const auto conflicts = name_conflicts(model);
@@ -88,11 +96,7 @@ Result Reconciler::reconcile(const Request& request) {
 }
 
 std::vector<json> Reconciler::joined_components(const json& app) const {
-  std::vector<json> joined;
-  for (const auto& c : components_.list(engine::namespace_of(app))) {
-    if (c["spec"].value("application", "") == engine::name_of(app)) joined.push_back(c);
-  }
-  return joined;
+  return components_.by_index(kJoinsIndex, engine::key_of(app));
 }
 
 engine::Informer* Reconciler::informer_for(const std::string& kind) const {
@@ -162,8 +166,7 @@ ComponentObservation Reconciler::reconcile_component(const render::AppModel& mod
   }
   if (o.failure.empty()) {
     o.workload = informer_for(kind)->get(model.namespace_name(), c.name).value_or(json());
-    for (const auto& pod :
-         pods_.labelled(model.namespace_name(), kApplicationLabel, model.name())) {
+    for (const auto& pod : pass.pods) {
       if (pod["metadata"]["labels"].value(names::kComponentLabel, "") == c.name)
         o.pods.push_back(pod);
     }

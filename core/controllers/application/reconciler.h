@@ -32,6 +32,7 @@ class Reconciler {
     json app;
     engine::DesiredObjects desired;
     std::string communications_error;
+    std::vector<json> pods;  // the application's, read once per pass
   };
 
   std::vector<json> joined_components(const json& app) const;
