@@ -36,12 +36,7 @@ Listing list_rows(client::Client& client, const client::ResourceType& type, cons
   Listing listing;
   auto list = client.list(type, ns, {.limit = kObjectPageSize});
   listing.version = list["metadata"].value("resourceVersion", "");
-  for (const auto& o : list["items"]) {
-    auto cells = row(type, o, wide);
-    auto name = cells[0];
-    listing.rows.push_back(
-        {o["metadata"].value("namespace", ""), std::move(name), std::move(cells)});
-  }
+  for (const auto& o : list["items"]) listing.rows.push_back(row_of(type, o, wide));
   return listing;
 }
 
@@ -127,10 +122,7 @@ int run_get(const Args& args) {
     }
     if (!table_format) continue;
     if (positional.size() == 2) {
-      auto cells = row(*type, objects.back(), wide);
-      auto name = cells[0];
-      rows.push_back(
-          {objects.back()["metadata"].value("namespace", ""), std::move(name), std::move(cells)});
+      rows.push_back(row_of(*type, objects.back(), wide));
       objects.pop_back();
     }
     if (rows.empty()) continue;

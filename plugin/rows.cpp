@@ -113,6 +113,12 @@ std::vector<std::string> row(const client::ResourceType& type, const json& o, bo
   return r;
 }
 
+TableRow row_of(const client::ResourceType& type, const json& object, bool wide) {
+  auto cells = row(type, object, wide);
+  auto name = cells[0];
+  return {field(object, {"metadata", "namespace"}), std::move(name), std::move(cells)};
+}
+
 std::optional<std::vector<TableRow>> rows_of_table(const client::ResourceType& type,
                                                    const json& table, bool wide) {
   if (!table.is_object() || table.value("kind", "") != "Table" || !table.contains("rows") ||

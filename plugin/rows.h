@@ -26,6 +26,9 @@ struct TableRow {
   std::vector<std::string> cells;  // under columns(type, wide)
 };
 
+// The row of one object (as the Table would give it, from row()).
+TableRow row_of(const client::ResourceType& type, const nlohmann::json& object, bool wide);
+
 // The rows of a meta.k8s.io/v1 Table of `type` (Client::list_table), the same cells row()
 // gives for each object: a cell the server leaves empty (a status not written yet) takes row()'s
 // default, and the server's AGE (the same humanized duration kubectl prints) is kept. nullopt
