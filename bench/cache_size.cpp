@@ -44,7 +44,8 @@ void as_cached(json& object) {
   kapp::engine::strip_bookkeeping(object);
   if (kind == "Deployment" || kind == "StatefulSet" || kind == "Service" ||
       kind == "NetworkPolicy" || kind == "PersistentVolumeClaim")
-    kapp::engine::slim_owned(object, kapp::controllers::application::immutable_spec_members(kind));
+    object = kapp::engine::slim_owned(object,
+                                      kapp::controllers::application::immutable_spec_members(kind));
 }
 
 int print_lists(int argc, char** argv) {

@@ -345,6 +345,11 @@ std::string write_query(const WriteOptions& options, bool apply) {
                        {"force", apply && options.force ? "true" : ""}});
 }
 
+// A write's answer is one object: its own keys are read at depth 1.
+json::parser_callback_t answer_filter(const WriteOptions& options) {
+  return options.drop_managed_fields ? without_managed_fields(1) : nullptr;
+}
+
 std::string namespace_of(const json& object) {
   return object.contains("metadata") ? object["metadata"].value("namespace", "") : "";
 }
@@ -359,7 +364,7 @@ json Client::create(const ResourceType& type, const std::string& ns, const json&
                   .path = type.path(ns) + write_query(options, false),
                   .body = object.dump(),
                   .content_type = "application/json"},
-                 false);
+                 false, answer_filter(options));
 }
 
 json Client::update(const ResourceType& type, const json& object, const WriteOptions& options) {
@@ -368,7 +373,7 @@ json Client::update(const ResourceType& type, const json& object, const WriteOpt
        .path = type.path(namespace_of(object), name_of(object)) + write_query(options, false),
        .body = object.dump(),
        .content_type = "application/json"},
-      false);
+      false, answer_filter(options));
 }
 
 json Client::apply(const ResourceType& type, const json& object, const WriteOptions& options) {
@@ -377,7 +382,7 @@ json Client::apply(const ResourceType& type, const json& object, const WriteOpti
        .path = type.path(namespace_of(object), name_of(object)) + write_query(options, true),
        .body = object.dump(),
        .content_type = "application/apply-patch+yaml"},
-      true);
+      true, answer_filter(options));
 }
 
 json Client::apply_status(const ResourceType& type, const json& object,
@@ -387,7 +392,7 @@ json Client::apply_status(const ResourceType& type, const json& object,
                           write_query(options, true),
                   .body = object.dump(),
                   .content_type = "application/apply-patch+yaml"},
-                 true);
+                 true, answer_filter(options));
 }
 
 json Client::merge_patch(const ResourceType& type, const std::string& ns, const std::string& name,
@@ -396,7 +401,7 @@ json Client::merge_patch(const ResourceType& type, const std::string& ns, const 
                   .path = type.path(ns, name) + write_query(options, false),
                   .body = patch.dump(),
                   .content_type = "application/merge-patch+json"},
-                 false);
+                 false, answer_filter(options));
 }
 
 bool Client::remove(const ResourceType& type, const std::string& ns, const std::string& name,
@@ -444,7 +449,7 @@ std::string Client::watch(const ResourceType& type, const std::string& ns,
   std::string pending;  // events are newline-delimited JSON; a chunk may end mid-line
   bool stopped = false;
 
-  auto handle_line = [&](const std::string& line) {
+  auto handle_line = [&](std::string_view line) {
     if (line.empty()) return true;
     // The object's own keys are read at depth 2: in the event, in its object.
     auto event = util::parse_json_bounded(
@@ -475,7 +480,8 @@ std::string Client::watch(const ResourceType& type, const std::string& ns,
     std::size_t start = 0;
     for (auto newline = pending.find('\n'); newline != std::string::npos;
          newline = pending.find('\n', start)) {
-      if (!handle_line(pending.substr(start, newline - start))) {
+      // A view, not a copy: an event can be tens of KB.
+      if (!handle_line(std::string_view(pending).substr(start, newline - start))) {
         stopped = true;
         return false;
       }

@@ -44,6 +44,8 @@ struct WriteOptions {
   std::string field_manager = names::kFieldManager;
   bool dry_run = false;  // server-side dry run
   bool force = false;    // apply only: take over conflicting fields (only for objects we own)
+  // Leave the answer's metadata.managedFields out while parsing it (see WatchOptions).
+  bool drop_managed_fields = false;
 };
 
 inline constexpr std::chrono::seconds kWatchDeadlineMargin{30};

@@ -104,7 +104,7 @@ std::string EventRecorder::create(const json& object, const std::string& ns,
                 {"firstTimestamp", timestamp},
                 {"lastTimestamp", timestamp},
                 {"count", 1}};
-  client_.create(res::kEvent, ns, event);
+  client_.create(res::kEvent, ns, event, {.drop_managed_fields = true});
   return name;
 }
 

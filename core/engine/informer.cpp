@@ -61,7 +61,7 @@ void Informer::set_transform(Transform transform) {
   transform_ = std::move(transform);
 }
 
-void Informer::set_slim(Transform slim) {
+void Informer::set_slim(Slim slim) {
   if (!threads_.empty()) throw std::logic_error("Informer::set_slim after start()");
   slim_ = std::move(slim);
 }
@@ -78,10 +78,8 @@ void Informer::remember_applied(const json& live, std::uint64_t desired_hash) {
   }
   it->second.applied = record;
   if (!slim_) return;
-  auto cached = it->second.object.unpack();
-  if (is_slim(cached)) return;
-  slim_(cached);
-  it->second.object = PackedObject(cached);
+  const auto cached = it->second.object.unpack();
+  if (!is_slim(cached)) it->second.object = PackedObject(slim_(cached));
 }
 
 bool Informer::applied(const json& cached, std::uint64_t desired_hash) const {
@@ -232,12 +230,7 @@ void Informer::store(const json& object, std::optional<AppliedRecord> record) {
     applied_early_.erase(early);
   }
   // Packed first: a failure then leaves no index entry pointing at nothing.
-  auto packed = [&] {
-    if (!slim_ || !record) return PackedObject(object);
-    json slim = object;
-    slim_(slim);
-    return PackedObject(slim);
-  }();
+  auto packed = slim_ && record ? PackedObject(slim_(object)) : PackedObject(object);
   const auto node = objects_.insert_or_assign(std::move(key), Cached{std::move(packed), record});
   const auto* interned = &node.first->first;
   for (const auto& uid : owner_uids(object)) by_owner_[uid].insert(interned);

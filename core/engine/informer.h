@@ -51,7 +51,7 @@ class Informer {
   // the next event on and at once. Call before start(). A slim object is for reading: never
   // write one back (it lacks its spec). Indexes (add_index) may read only what `slim` keeps:
   // an object's entries are found again from its cached form when it changes or goes.
-  void set_slim(Transform slim);
+  void set_slim(Slim slim);
   // Records that the live object `live` (as the server or this cache gave it) holds everything
   // a desired object whose hash_of is `desired_hash` says: applied() then answers from the
   // record and the cached object's content fingerprint, without its spec. A record lasts until
@@ -141,7 +141,7 @@ class Informer {
   std::map<std::string, AppliedRecord> applied_early_;
   std::vector<EventHandler> handlers_;
   Transform transform_;  // set before start(), then only read
-  Transform slim_;       // likewise
+  Slim slim_;            // likewise
   std::atomic<bool> stop_{false};
   std::atomic<bool> synced_{false};
   std::set<std::string> listed_;  // namespaces listed at least once

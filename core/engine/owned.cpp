@@ -21,7 +21,8 @@ std::string desired_key(const std::string& kind, const json& object) {
 // on that conflict.
 json create_absent(client::Client& client, const client::ResourceType& type, const json& desired) {
   try {
-    return client.apply(type, desired, {.field_manager = names::kFieldManager, .force = false});
+    return client.apply(type, desired,
+                        {.field_manager = names::kFieldManager, .drop_managed_fields = true});
   } catch (const ApiError& e) {
     if (!e.conflict()) throw;
     log::info(2, "apply of " + type.kind + " " + key_of(desired) +
@@ -74,7 +75,9 @@ bool apply_owned(client::Client& client, Informer& cache, const json& desired,
   auto applied = desired;
   if (!checked_version.empty()) applied["metadata"]["resourceVersion"] = checked_version;
   cache.remember_applied(
-      client.apply(cache.type(), applied, {.field_manager = names::kFieldManager, .force = true}),
+      client.apply(
+          cache.type(), applied,
+          {.field_manager = names::kFieldManager, .force = true, .drop_managed_fields = true}),
       desired_hash);
   return true;
 }
@@ -105,7 +108,7 @@ bool write_status(client::Client& client, const client::ResourceType& type, cons
        {"kind", type.kind},
        {"metadata", {{"name", name_of(object)}, {"namespace", namespace_of(object)}}},
        {"status", status}},
-      {.field_manager = names::kFieldManager, .force = true});
+      {.field_manager = names::kFieldManager, .force = true, .drop_managed_fields = true});
   return true;
 }
 

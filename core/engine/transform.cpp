@@ -71,11 +71,11 @@ std::uint64_t content_fingerprint(const json& object) {
 namespace {
 
 // Of metadata, what identity, ownership, pruning, indexes and status read.
-json slim_metadata(json& metadata) {
+json slim_metadata(const json& metadata) {
   json slim = json::object();
   for (const char* key : {"name", "namespace", "uid", "resourceVersion", "generation", "labels",
                           "ownerReferences", "deletionTimestamp", "finalizers"}) {
-    if (auto it = metadata.find(key); it != metadata.end()) slim[key] = std::move(*it);
+    if (auto it = metadata.find(key); it != metadata.end()) slim[key] = *it;
   }
   return slim;
 }
@@ -100,26 +100,25 @@ void slim_conditions(json& status) {
 
 }  // namespace
 
-void slim_owned(json& object, const std::vector<std::string>& spec_members) {
-  if (!object.is_object() || is_slim(object)) return;
-  const auto fingerprint = content_fingerprint(object);
+json slim_owned(const json& object, const std::vector<std::string>& spec_members) {
+  if (!object.is_object() || is_slim(object)) return object;
   json slim = json::object();
   for (const char* key : {"apiVersion", "kind"}) {
-    if (auto it = object.find(key); it != object.end()) slim[key] = std::move(*it);
+    if (auto it = object.find(key); it != object.end()) slim[key] = *it;
   }
   if (auto it = object.find("metadata"); it != object.end() && it->is_object())
     slim["metadata"] = slim_metadata(*it);
   if (auto it = object.find("status"); it != object.end()) {
-    if (it->is_object()) slim_conditions(*it);
-    slim["status"] = std::move(*it);
+    slim["status"] = *it;
+    if (it->is_object()) slim_conditions(slim["status"]);
   }
   if (auto spec = object.find("spec"); spec != object.end() && spec->is_object()) {
     for (const auto& member : spec_members) {
-      if (auto it = spec->find(member); it != spec->end()) slim["spec"][member] = std::move(*it);
+      if (auto it = spec->find(member); it != spec->end()) slim["spec"][member] = *it;
     }
   }
-  slim[kFingerprintMember] = fingerprint;
-  object = std::move(slim);
+  slim[kFingerprintMember] = content_fingerprint(object);
+  return slim;
 }
 
 }  // namespace kapp::engine

@@ -46,8 +46,11 @@ inline constexpr const char* kFingerprintMember = "$fingerprint";
 // and adds its content fingerprint (kFingerprintMember). What an informer keeps of an owned
 // object once a reconciler has checked it (Informer::set_slim): identity, ownership, pruning
 // and status read those; the listed spec members are what else a controller reads (immutable
-// fields). Idempotent.
-void slim_owned(json& object, const std::vector<std::string>& spec_members);
+// fields). Copies only what it keeps (the cache slims every event of a recorded object).
+// Idempotent: a slim object comes back as it is.
+json slim_owned(const json& object, const std::vector<std::string>& spec_members);
+// What Informer::set_slim takes: slim_owned with the spec members bound.
+using Slim = std::function<json(const json&)>;
 bool is_slim(const json& object);
 
 }  // namespace kapp::engine

@@ -100,10 +100,11 @@ json labels(const AppModel& model, const Component& component) {
 }
 
 json owner_reference(const json& app) {
-  auto owner = app;  // a bare app (tests, files) still names its kind
-  owner["apiVersion"] = app.value("apiVersion", names::kApiVersion);
-  owner["kind"] = "Application";
-  return engine::controller_reference(owner);
+  // A bare app (tests, files) still names its kind. Only what a reference names is copied.
+  return engine::controller_reference(
+      {{"apiVersion", app.value("apiVersion", names::kApiVersion)},
+       {"kind", "Application"},
+       {"metadata", {{"name", engine::name_of(app)}, {"uid", engine::uid_of(app)}}}});
 }
 
 json workload(const AppModel& model, const Component& c) {

@@ -121,7 +121,7 @@ namespace {
 std::unique_ptr<Informer> slim_cache(kapp::client::Client& client, const std::string& ns) {
   auto informer = std::make_unique<Informer>(client, kConfigMap, ns);
   informer->set_transform(kapp::engine::strip_bookkeeping);
-  informer->set_slim([](json& object) { kapp::engine::slim_owned(object, {}); });
+  informer->set_slim([](const json& object) { return kapp::engine::slim_owned(object, {}); });
   informer->start();
   REQUIRE(informer->wait_for_sync(30s));
   return informer;

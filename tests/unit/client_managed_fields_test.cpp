@@ -78,3 +78,11 @@ TEST_CASE("a watch keeps managedFields unless asked") {
   });
   CHECK(seen == kObject);
 }
+
+TEST_CASE("a write's answer leaves out managedFields only when asked") {
+  FakeClient api;
+  api.transport.answer(200, kObject.dump()).answer(200, kObject.dump());
+  CHECK(api.client->apply(resources::kConfigMap, kObject, {.drop_managed_fields = true}) ==
+        expected_without_bookkeeping());
+  CHECK(api.client->apply(resources::kConfigMap, kObject) == kObject);
+}

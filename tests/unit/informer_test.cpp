@@ -141,7 +141,7 @@ TEST_CASE("an informer keeps a recorded object slim and answers applied from the
   listed["metadata"]["uid"] = "u1";
   auto api = fake_client(json::array({listed}));
   Informer informer(api, client::resources::kConfigMap, "demo");
-  informer.set_slim([](json& object) { kapp::engine::slim_owned(object, {}); });
+  informer.set_slim([](const json& object) { return kapp::engine::slim_owned(object, {}); });
   informer.start();
   REQUIRE(informer.wait_for_sync(5s));
   const auto full = informer.get("demo", "a").value();
@@ -161,7 +161,7 @@ TEST_CASE("an applied record no longer answers once the object's content changed
   changed["data"]["k"] = "edited";
   auto api = fake_client(json::array({listed}), {{{"type", "MODIFIED"}, {"object", changed}}});
   Informer informer(api, client::resources::kConfigMap, "demo");
-  informer.set_slim([](json& object) { kapp::engine::slim_owned(object, {}); });
+  informer.set_slim([](const json& object) { return kapp::engine::slim_owned(object, {}); });
   informer.remember_applied(listed, 7);  // as an apply's answer, before the cache has it
   informer.start();
   REQUIRE(eventually([&] {

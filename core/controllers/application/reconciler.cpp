@@ -69,8 +69,8 @@ Reconciler::Reconciler(engine::Manager& manager)
                            &res::kNetworkPolicy, &res::kPersistentVolumeClaim}) {
     auto& informer = manager.informer(*type);
     // Once applied, the cache keeps only what ownership, status and immutable_change read.
-    informer.set_slim([members = immutable_spec_members(type->kind)](json& object) {
-      engine::slim_owned(object, members);
+    informer.set_slim([members = immutable_spec_members(type->kind)](const json& object) {
+      return engine::slim_owned(object, members);
     });
     owned_.push_back(&informer);
   }
