@@ -5,7 +5,7 @@
 #   bench/profile-memory.sh N OUT_DIR      # e.g. bench/profile-memory.sh 1000 /tmp/prof
 #
 # Starts `run-controller --namespace` under heaptrack, applies the N Applications, waits
-# until all are Running plus one 30 s resync, stops the controller with SIGTERM (by pid) and
+# until all are Running plus 35 s, stops the controller with SIGTERM (by pid) and
 # writes OUT_DIR/heaptrack.kapp.zst, OUT_DIR/peaks.txt (heaptrack_print: peak consumers),
 # OUT_DIR/peak-stacks.txt (every stack with its bytes at the peak) and OUT_DIR/summary.txt
 # (VmHWM, the caches by kind from build/bench/bench_cache_size, the cache's share of the peak).
@@ -61,7 +61,7 @@ while :; do
   ((SECONDS < deadline)) || { log "only $running of $n Running after 1800 s"; exit 1; }
   sleep 5
 done
-log "all $n Running after $((SECONDS - t0)) s; one more resync"
+log "all $n Running after $((SECONDS - t0)) s; 35 s more"
 sleep 35
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$ctl/status")
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$ctl/status")
