@@ -3,6 +3,8 @@
 #include <initializer_list>
 #include <utility>
 
+#include "core/names.h"
+
 namespace kapp::controllers::application {
 namespace {
 
@@ -14,25 +16,19 @@ void keep(json& from, json& to, std::initializer_list<const char*> names) {
   }
 }
 
-json lean_container_statuses(json& statuses) {
+// Of each container status, only a waiting state's reason and message: the rest of a
+// container's state (running, terminated, lastState) decides nothing (pod_failure).
+json waiting_states(json& statuses) {
   json lean = json::array();
   for (auto& cs : statuses) {
-    json entry = json::object();
-    if (!cs.is_object()) {
-      lean.push_back(std::move(entry));
-      continue;
-    }
-    keep(cs, entry, {"name"});
+    if (!cs.is_object()) continue;
     auto state = cs.find("state");
-    if (state != cs.end() && state->is_object()) {
-      auto waiting = state->find("waiting");
-      if (waiting != state->end() && waiting->is_object()) {
-        json kept = json::object();
-        keep(*waiting, kept, {"reason", "message"});
-        entry["state"] = {{"waiting", std::move(kept)}};
-      }
-    }
-    lean.push_back(std::move(entry));
+    if (state == cs.end() || !state->is_object()) continue;
+    auto waiting = state->find("waiting");
+    if (waiting == state->end() || !waiting->is_object()) continue;
+    json kept = json::object();
+    keep(*waiting, kept, {"reason", "message"});
+    lean.push_back({{"state", {{"waiting", std::move(kept)}}}});
   }
   return lean;
 }
@@ -45,17 +41,20 @@ void lean_pod(json& pod) {
   keep(pod, lean, {"apiVersion", "kind"});
   if (auto metadata = pod.find("metadata"); metadata != pod.end() && metadata->is_object()) {
     json kept = json::object();
-    keep(*metadata, kept,
-         {"name", "namespace", "uid", "resourceVersion", "generation", "labels", "ownerReferences",
-          "deletionTimestamp"});
+    keep(*metadata, kept, {"name", "namespace", "uid", "resourceVersion"});
+    if (auto labels = metadata->find("labels"); labels != metadata->end() && labels->is_object()) {
+      json ours = json::object();
+      keep(*labels, ours, {names::kApplicationLabel, names::kComponentLabel});
+      kept["labels"] = std::move(ours);
+    }
     lean["metadata"] = std::move(kept);
   }
   if (auto status = pod.find("status"); status != pod.end() && status->is_object()) {
     json kept = json::object();
-    keep(*status, kept, {"phase", "conditions"});
     for (const auto* list : {"initContainerStatuses", "containerStatuses"}) {
       auto it = status->find(list);
-      if (it != status->end() && it->is_array()) kept[list] = lean_container_statuses(*it);
+      if (it == status->end() || !it->is_array()) continue;
+      if (auto waiting = waiting_states(*it); !waiting.empty()) kept[list] = std::move(waiting);
     }
     lean["status"] = std::move(kept);
   }

@@ -13,12 +13,12 @@ using nlohmann::json;
 
 // Keeps, of a Pod, what the controller reads and nothing else:
 //   apiVersion, kind;
-//   metadata: name, namespace, uid, resourceVersion (relist change detection), generation,
-//     labels (the application and component labels: the index and watch_mapped),
-//     ownerReferences (the cache's owner index), deletionTimestamp;
-//   status: phase, conditions, and of each initContainerStatuses[] / containerStatuses[] entry
-//     its name and state.waiting's reason and message (status.cpp's pod_failure).
-// No spec. Anything that is not an object is left as it is.
+//   metadata: name, namespace, uid, resourceVersion (relist change detection), and of its
+//     labels only the application and component labels (the index, watch_mapped, status);
+//   status: of initContainerStatuses[] / containerStatuses[], only the entries in a waiting
+//     state, each as {state: {waiting: {reason, message}}} (status.cpp's pod_failure).
+// No spec, phase, conditions or ownerReferences (so no owner-index entries: a Pod's owner is
+// a ReplicaSet, never looked up). Anything that is not an object is left as it is.
 void lean_pod(json& pod);
 
 }  // namespace kapp::controllers::application
