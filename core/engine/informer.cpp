@@ -11,6 +11,14 @@
 namespace kapp::engine {
 namespace {
 
+// The entries of namespace `ns` in a map keyed "namespace/name" (all of them for ""): one
+// contiguous range, since a name holds no '/' and '0' is the character after it.
+template <class Map>
+auto namespace_range(Map& map, const std::string& ns) {
+  if (ns.empty()) return std::pair(map.begin(), map.end());
+  return std::pair(map.lower_bound(ns + "/"), map.lower_bound(ns + "0"));
+}
+
 constexpr auto kMinBackoff = std::chrono::seconds(1);
 constexpr auto kMaxBackoff = std::chrono::seconds(30);
 
@@ -152,15 +160,8 @@ std::optional<json> Informer::get(const std::string& ns, const std::string& name
 std::vector<json> Informer::list(const std::string& ns) const {
   std::lock_guard lock(mutex_);
   std::vector<json> out;
-  if (ns.empty() || !type_.namespaced) {
-    for (const auto& [key, cached] : objects_) out.push_back(cached.object.unpack());
-    return out;
-  }
-  // Keys are "namespace/name" in order: one namespace is one contiguous range.
-  const auto prefix = ns + "/";
-  for (auto it = objects_.lower_bound(prefix);
-       it != objects_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
-    out.push_back(it->second.object.unpack());
+  const auto [first, last] = namespace_range(objects_, type_.namespaced ? ns : "");
+  for (auto it = first; it != last; ++it) out.push_back(it->second.object.unpack());
   return out;
 }
 
@@ -276,12 +277,7 @@ std::string Informer::relist(const std::string& ns) {
     // What this namespace's list replaces: its own range of keys ("namespace/name" sort
     // together), or everything when watching all namespaces.
     std::map<std::string, json> previous;
-    const auto prefix = ns + "/";
-    const auto in_scope = [&](const std::string& key) {
-      return ns.empty() || key.starts_with(prefix);
-    };
-    for (auto it = ns.empty() ? objects_.begin() : objects_.lower_bound(prefix);
-         it != objects_.end() && in_scope(it->first); ++it)
+    for (auto [it, last] = namespace_range(objects_, ns); it != last; ++it)
       previous.emplace(it->first, it->second.object.unpack());
     std::map<std::string, AppliedRecord> records;
     for (const auto& [key, object] : previous) {
@@ -304,9 +300,8 @@ std::string Informer::relist(const std::string& ns) {
     for (auto& [key, object] : previous) changes.push_back({std::move(object), nullptr});
     // So was what an early record names that the list lacks (an apply that raced a deletion
     // records after the DELETED event).
-    for (auto it = ns.empty() ? applied_early_.begin() : applied_early_.lower_bound(prefix);
-         it != applied_early_.end() && in_scope(it->first);)
-      it = applied_early_.erase(it);
+    const auto [first, last] = namespace_range(applied_early_, ns);
+    applied_early_.erase(first, last);
     listed_.insert(ns);
     synced_ = listed_.size() >= std::max<std::size_t>(namespaces_.size(), 1);
   }

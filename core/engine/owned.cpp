@@ -49,9 +49,14 @@ bool DesiredObjects::wants_kind(const std::string& kind) const {
 
 bool apply_owned(client::Client& client, Informer& cache, const json& desired,
                  const std::string& owner_uid, const AdoptRule& adopt) {
+  return apply_owned(client, cache, desired, cache.get(namespace_of(desired), name_of(desired)),
+                     owner_uid, adopt);
+}
+
+bool apply_owned(client::Client& client, Informer& cache, const json& desired,
+                 std::optional<json> live, const std::string& owner_uid, const AdoptRule& adopt) {
   const auto ns = namespace_of(desired), name = name_of(desired);
   const auto desired_hash = hash_of(desired);
-  auto live = cache.get(ns, name);
   if (!live && cache.synced()) {
     if (auto created = create_absent(client, cache.type(), desired); !created.is_null()) {
       cache.remember_applied(created, desired_hash);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -48,6 +49,11 @@ using AdoptRule = std::function<bool(const json& live)>;
 // apply without force has no create-only precondition.) Throws ApiError on a refused request.
 bool apply_owned(client::Client& client, Informer& cache, const json& desired,
                  const std::string& owner_uid, const AdoptRule& adopt = nullptr);
+// The same, with `live` the cached object as the caller has just read it (cache.get of the
+// desired object's namespace and name): a pass that looks at it first reads the cache once.
+bool apply_owned(client::Client& client, Informer& cache, const json& desired,
+                 std::optional<json> live, const std::string& owner_uid,
+                 const AdoptRule& adopt = nullptr);
 
 // Deletes every object in `caches` controlled by `owner_uid` that `desired` does not want,
 // with a uid precondition (never a newer object of the same name). Throws ApiError.

@@ -239,3 +239,19 @@ TEST_CASE("a deleted object leaves no index entry behind") {
   CHECK(informer.owned_by("owner-1").empty());
   CHECK(informer.labelled("demo", "tier", "front").empty());
 }
+
+TEST_CASE("list of a namespace holds its objects only, not those of a namespace it prefixes") {
+  auto in = [](const std::string& ns) {
+    auto object = config_map("a", "5");
+    object["metadata"]["namespace"] = ns;
+    return object;
+  };
+  auto api = fake_client(json::array({in("dem"), in("demo"), in("demo-a"), in("demo0")}));
+  Informer informer(api, client::resources::kConfigMap);
+  informer.start();
+  REQUIRE(informer.wait_for_sync(5s));
+  const auto listed = informer.list("demo");
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["metadata"]["namespace"] == "demo");
+  CHECK(informer.list().size() == 4);
+}

@@ -106,23 +106,28 @@ engine::Informer* Reconciler::informer_for(const std::string& kind) const {
   return nullptr;
 }
 
-std::string Reconciler::ensure(const json& desired, const std::string& app_uid, Pass& pass) {
+std::optional<json> Reconciler::cached(const json& desired) const {
+  return informer_for(desired.value("kind", ""))
+      ->get(engine::namespace_of(desired), engine::name_of(desired));
+}
+
+std::string Reconciler::ensure(const json& desired, std::optional<json> live,
+                               const std::string& app_uid, Pass& pass) {
   const auto kind = desired.value("kind", "");
   pass.desired.want(desired);
-  const auto adopt = [&](const json& live) {
-    return kind == "PersistentVolumeClaim" && !engine::controller_of(live).is_object() &&
-           owned_by_labels(live, desired);
+  const auto adopt = [&](const json& other) {
+    return kind == "PersistentVolumeClaim" && !engine::controller_of(other).is_object() &&
+           owned_by_labels(other, desired);
   };
-  if (engine::apply_owned(client_, *informer_for(kind), desired, app_uid, adopt)) return "";
+  if (engine::apply_owned(client_, *informer_for(kind), desired, std::move(live), app_uid, adopt))
+    return "";
   return kind + " " + engine::key_of(desired) + " already exists and is not owned by application " +
          engine::name_of(pass.app) + "; rename the component or delete that object";
 }
 
 std::optional<std::string> Reconciler::refused_change(const json& desired,
-                                                      const std::string& app_uid) const {
-  const auto* cache = informer_for(desired.value("kind", ""));
-  if (cache == nullptr) return std::nullopt;
-  const auto live = cache->get(engine::namespace_of(desired), engine::name_of(desired));
+                                                      const std::optional<json>& live,
+                                                      const std::string& app_uid) {
   if (!live || !engine::controlled_by(*live, app_uid)) return std::nullopt;
   return immutable_change(desired, *live);
 }
@@ -148,17 +153,19 @@ ComponentObservation Reconciler::reconcile_component(const render::AppModel& mod
     if (!o.failure.empty()) continue;
     // A refused update would fail every pass and leave the status claiming the old state: say
     // once what cannot change instead, and write nothing (the object stays wanted: no prune).
-    if (auto change = refused_change(object, uid)) {
+    auto live = cached(object);
+    if (auto change = refused_change(object, live, uid)) {
       pass.desired.want(object);
       o.failure = *change;
       o.failure_reason = "ImmutableFieldChanged";
       continue;
     }
-    o.failure = ensure(object, uid, pass);
+    o.failure = ensure(object, std::move(live), uid, pass);
   }
   if (o.failure.empty()) {
     try {
-      if (auto problem = ensure(render::network_policy(model, c), uid, pass); !problem.empty())
+      const auto policy = render::network_policy(model, c);
+      if (auto problem = ensure(policy, cached(policy), uid, pass); !problem.empty())
         o.failure = problem;
     } catch (const ApiError& e) {
       pass.communications_error = e.what();

@@ -37,12 +37,17 @@ class Reconciler {
 
   std::vector<json> joined_components(const json& app) const;
   engine::Informer* informer_for(const std::string& kind) const;
-  // Why the server would refuse to update the live object that `desired` replaces (an
-  // immutable field changed; see immutable.h), or nullopt. Reads the cache only.
-  std::optional<std::string> refused_change(const json& desired, const std::string& app_uid) const;
-  // Applies `desired` unless the live object already matches. Returns an error message when
+  // The cached object of `desired`'s kind, namespace and name: read once per object and pass.
+  std::optional<json> cached(const json& desired) const;
+  // Why the server would refuse to update `live` (the cached object `desired` replaces) into
+  // `desired` (an immutable field changed; see immutable.h), or nullopt.
+  static std::optional<std::string> refused_change(const json& desired,
+                                                   const std::optional<json>& live,
+                                                   const std::string& app_uid);
+  // Applies `desired` unless `live` (cached()) already matches. Returns an error message when
   // the name is taken by an object this application does not control.
-  std::string ensure(const json& desired, const std::string& app_uid, Pass& pass);
+  std::string ensure(const json& desired, std::optional<json> live, const std::string& app_uid,
+                     Pass& pass);
   ComponentObservation reconcile_component(const render::AppModel& model,
                                            const render::Component& c,
                                            const std::set<std::string>& conflicts, Pass& pass);
