@@ -25,6 +25,10 @@ readonly COMPONENT_QPS=${CONTROL_PLANE_CLIENT_QPS:-}
 # collector does, KCM_EXTRA_FLAGS='--v=2 --vmodule=garbagecollector=6,graph_builder=6'.
 read -r -a KCM_EXTRA <<<"${KCM_EXTRA_FLAGS:-}"
 readonly KCM_EXTRA
+# The same for kube-apiserver: e.g. APISERVER_EXTRA_FLAGS=--profiling=true serves
+# /debug/pprof (where its CPU goes under a benchmark's load).
+read -r -a APISERVER_EXTRA <<<"${APISERVER_EXTRA_FLAGS:-}"
+readonly APISERVER_EXTRA
 # AUDIT_LOG=1: the API server writes an audit log (JSON lines, one per request past its
 # authentication, at the Metadata level: who, what, when, the answer's code; reads other than
 # watches left out) to STATE_DIR/logs/audit.log.
@@ -337,7 +341,7 @@ start_apiserver() {
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
     --service-cluster-ip-range="$SERVICE_CIDR" \
-    --allow-privileged=true --profiling=false "${audit[@]}"
+    --allow-privileged=true --profiling=false "${audit[@]}" "${APISERVER_EXTRA[@]}"
   wait_for "kube-apiserver /readyz" "$READY_TIMEOUT" api_ready_or_explain
   log "kube-apiserver ready at https://127.0.0.1:$API_PORT"
 }

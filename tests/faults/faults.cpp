@@ -65,12 +65,12 @@ std::vector<std::string> converged(const Fleet& fleet, std::chrono::milliseconds
   return until_none([&] { return fleet.problems(); }, timeout);
 }
 
-void check_removed(const Fleet& fleet, std::chrono::milliseconds timeout) {
+void check_removed(const Fleet& fleet, std::chrono::milliseconds timeout, Depth depth) {
   const auto start = std::chrono::steady_clock::now();
   auto deleted = fleet.remove_all();
   std::sort(deleted.begin(), deleted.end());
   CHECK(deleted == fleet.apps());
-  const auto left = until_none([&] { return fleet.leftovers(); }, timeout);
+  const auto left = until_none([&] { return fleet.leftovers(depth); }, timeout);
   INFO("left behind " << left.size() << " objects after "
                       << std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::steady_clock::now() - start)

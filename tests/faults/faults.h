@@ -31,8 +31,9 @@ std::vector<std::string> converged(const Fleet& fleet, std::chrono::milliseconds
 // Deletes every Application of the fleet and checks (Catch CHECKs, so a failure keeps the
 // control plane's logs) that exactly the fleet's were deleted and that nothing of the fleet is
 // left within `timeout`: the garbage collector removes the children through their owner
-// references, then the ReplicaSets and Pods those own.
+// references, then (to Depth::Grandchildren) the ReplicaSets and Pods those own.
 void check_removed(const Fleet& fleet,
-                   std::chrono::milliseconds timeout = std::chrono::seconds(120));
+                   std::chrono::milliseconds timeout = std::chrono::seconds(120),
+                   Depth depth = Depth::Grandchildren);
 
 }  // namespace kapp::test

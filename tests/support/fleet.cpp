@@ -140,7 +140,7 @@ std::vector<std::string> Fleet::problems() const {
   return problems;
 }
 
-std::vector<std::string> Fleet::leftovers() const {
+std::vector<std::string> Fleet::leftovers(Depth depth) const {
   std::vector<std::string> left;
   // The list is kept in a variable: a range-for over a member of a temporary (`for (x :
   // list()["items"])`) iterates over a destroyed object (it saw nothing here).
@@ -149,6 +149,7 @@ std::vector<std::string> Fleet::leftovers() const {
     left.push_back("Application/" + a["metadata"].value("name", ""));
   for (const auto* type : kChildTypes)
     for (const auto& child : items_of(*type, ns_)) left.push_back(key(child));
+  if (depth == Depth::Children) return left;
   // What the children own in turn, labelled or not.
   for (const auto* type : {&kReplicaSet, &res::kPod}) {
     const auto list = admin().list(*type, ns_);

@@ -12,6 +12,12 @@
 
 namespace kapp::test {
 
+// How far down the ownership chain leftovers() looks.
+enum class Depth {
+  Children,      // Applications and the children the controller makes
+  Grandchildren  // and the ReplicaSets and Pods those children own (kube's garbage collector)
+};
+
 class Fleet {
  public:
   // `size` Applications app-000.. in `ns`, each with one component c-NNN (component names are
@@ -39,8 +45,8 @@ class Fleet {
   // with the replicas the Application asks for.
   std::vector<std::string> problems() const;
   // What is still in the namespace of the fleet's making, "Kind/name": Applications, their
-  // children, and the ReplicaSets and Pods those own.
-  std::vector<std::string> leftovers() const;
+  // children and, to Depth::Grandchildren, the ReplicaSets and Pods those own.
+  std::vector<std::string> leftovers(Depth depth = Depth::Grandchildren) const;
   // Deletes every Application in the namespace (the garbage collector does the rest, following
   // the children's owner references); returns the names of those it deleted.
   std::vector<std::string> remove_all() const;
