@@ -248,6 +248,12 @@ const client::RestConfig& Session::config() {
   return *config_;
 }
 
+void Session::set_rate_limit(double qps, int burst) {
+  config();
+  config_->qps = qps;
+  config_->burst = burst;
+}
+
 client::Client& Session::client() {
   if (!client_) client_ = client::Client::connect(config());
   return *client_;

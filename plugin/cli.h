@@ -76,6 +76,8 @@ class Session {
  public:
   explicit Session(const cxxopts::ParseResult& parsed);
   const client::RestConfig& config();
+  // The client's rate limit per resource (RestConfig::qps, ::burst). Before client().
+  void set_rate_limit(double qps, int burst);
   client::Client& client();
   std::string namespace_name();
   bool all_namespaces() const { return all_namespaces_; }

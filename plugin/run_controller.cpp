@@ -120,7 +120,13 @@ cxxopts::Options run_controller_options() {
       kind::kFree)("log-format", "text or json",
                    cxxopts::value<std::string>()->default_value("text"), kind::one_of(kLogFormats))(
       "cluster-domain", "The cluster's DNS domain, for the FQDNs AppLinks point at",
-      cxxopts::value<std::string>()->default_value("cluster.local"), kind::kFree);
+      cxxopts::value<std::string>()->default_value("cluster.local"), kind::kFree)(
+      "kube-api-qps", "Requests per second to the API server, per resource (0: no limit)",
+      cxxopts::value<double>()->default_value("50"),
+      kind::kFree)("kube-api-burst", "Requests at once to the API server, per resource",
+                   cxxopts::value<int>()->default_value("100"), kind::kFree)(
+      "sync-period", "How often every object is reconciled even when nothing changed",
+      cxxopts::value<std::string>()->default_value("100s"), kind::kFree);
   return options;
 }
 
@@ -132,13 +138,21 @@ int run_run_controller(const Args& args) {
   log::set_format(log_format == "json" ? log::Format::Json : log::Format::Text);
   const int workers = parsed["workers"].as<int>();
   if (workers < 1 || workers > 64) throw UsageError("--workers must be between 1 and 64");
+  const auto qps = parsed["kube-api-qps"].as<double>();
+  const auto burst = parsed["kube-api-burst"].as<int>();
+  if (!(qps >= 0)) throw UsageError("--kube-api-qps must be 0 (no limit) or more");
+  if (burst < 1) throw UsageError("--kube-api-burst must be at least 1");
+  const auto sync_period = duration_flag(parsed, "sync-period");
+  if (sync_period < std::chrono::seconds(1)) throw UsageError("--sync-period must be at least 1s");
   limit_malloc_arenas();  // before the first thread
 
   Session session(parsed);
+  session.set_rate_limit(qps, burst);
   const auto& config = session.config();
   engine::ManagerOptions manager_options;
   manager_options.namespaces = watched_namespaces(args);
   manager_options.workers = workers;
+  manager_options.resync_period = sync_period;
   manager_options.leader_elect = parsed["leader-elect"].as<bool>();
   auto lease_ns = parsed["leader-election-namespace"].as<std::string>();
   if (lease_ns.empty() && std::getenv("POD_NAMESPACE")) lease_ns = std::getenv("POD_NAMESPACE");

@@ -6,6 +6,7 @@
 
 #include "core/client/resource.h"
 #include "tests/support/cluster.h"
+#include "tests/support/objects.h"
 
 using namespace kapp::test;
 using namespace std::chrono_literals;
@@ -117,4 +118,47 @@ TEST_CASE("run-controller refuses bad flags with one clear line") {
   const auto result = kubectl_app({"run-controller", "--log-format=xml"});
   CHECK(result.exit_code == 1);
   CHECK(result.err == "error: invalid --log-format \"xml\"; use text or json\n");
+}
+
+TEST_CASE("run-controller refuses a rate limit or sync period it cannot use, with a usage error") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--kube-api-qps=-1", "error: --kube-api-qps must be 0 (no limit) or more"},
+      {"--kube-api-burst=0", "error: --kube-api-burst must be at least 1"},
+      {"--sync-period=500ms", "error: --sync-period must be at least 1s"}};
+  for (const auto& [flag, message] : cases) {
+    INFO(flag);
+    const auto result = kubectl_app({"run-controller", "--kubeconfig", admin_kubeconfig(), flag});
+    CHECK(result.exit_code == 1);
+    CHECK(result.err == message + "\n");
+  }
+}
+
+TEST_CASE("run-controller --sync-period reconciles an unchanged application again after it") {
+  TestNamespace ns;
+  install_crds();
+  BackgroundProcess controller({KAPP_BINARY, "run-controller", "--kubeconfig", admin_kubeconfig(),
+                                "-n", ns.name(), "--metrics-bind-address=127.0.0.1:0",
+                                "--health-probe-bind-address=0", "--sync-period=1s"});
+  admin().create(kapp::client::resources::kApplication, ns.name(),
+                 application(ns.name(), "shop", {component("web")}));
+  int port = 0;
+  REQUIRE(eventually([&] { return (port = logged_port(controller, "/metrics")) > 0; }));
+  const auto passes = [&] {
+    const auto text =
+        run({"curl", "-sf", "http://127.0.0.1:" + std::to_string(port) + "/metrics"}).out;
+    const std::regex series(
+        R"re(kapp_controller_reconcile_total\{controller="application"[^}]*\} (\S+))re");
+    double total = 0;
+    for (std::sregex_iterator it(text.begin(), text.end(), series), end; it != end; ++it)
+      total += std::stod((*it)[1]);
+    return total;
+  };
+  REQUIRE(eventually([&] {
+    return status_of(kapp::client::resources::kApplication, ns.name(), "shop").value("phase", "") ==
+           "Running";
+  }));
+  // Converged: nothing changes from here on (a pass at most reads back its own status write),
+  // yet the application is looked at again every second; at the default 100 s it would not be.
+  const auto before = passes();
+  CHECK(eventually([&] { return passes() >= before + 3; }, std::chrono::seconds(20)));
 }
