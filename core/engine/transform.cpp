@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "core/names.h"
+
 namespace kapp::engine {
 
 void strip_bookkeeping(json& object) {
@@ -70,12 +72,20 @@ std::uint64_t content_fingerprint(const json& object) {
 
 namespace {
 
-// Of metadata, what identity, ownership, pruning, indexes and status read.
+// Of metadata, what identity, ownership, pruning, indexes and status read; of the labels,
+// this project's own (kubectl-app.io/...), which map objects to their reconcilers.
 json slim_metadata(const json& metadata) {
   json slim = json::object();
-  for (const char* key : {"name", "namespace", "uid", "resourceVersion", "generation", "labels",
+  for (const char* key : {"name", "namespace", "uid", "resourceVersion", "generation",
                           "ownerReferences", "deletionTimestamp", "finalizers"}) {
     if (auto it = metadata.find(key); it != metadata.end()) slim[key] = *it;
+  }
+  if (auto labels = metadata.find("labels"); labels != metadata.end() && labels->is_object()) {
+    const auto prefix = std::string(names::kGroup) + "/";
+    json ours = json::object();
+    for (const auto& [key, value] : labels->items())
+      if (key.starts_with(prefix)) ours[key] = value;
+    slim["labels"] = std::move(ours);
   }
   return slim;
 }

@@ -41,7 +41,9 @@ std::uint64_t content_fingerprint(const json& object);
 inline constexpr const char* kFingerprintMember = "$fingerprint";
 
 // Reduces an object to apiVersion, kind, metadata (name, namespace, uid, resourceVersion,
-// generation, labels, ownerReferences, deletionTimestamp, finalizers), status (conditions
+// generation, the labels of names::kGroup (kubectl-app.io/...: the application, component and
+// link labels that map objects to reconcilers and adopt claims; the app.kubernetes.io ones
+// nothing reads), ownerReferences, deletionTimestamp, finalizers), status (conditions
 // without timestamps, their message only while not True) and the listed members of its spec,
 // and adds its content fingerprint (kFingerprintMember). What an informer keeps of an owned
 // object once a reconciler has checked it (Informer::set_slim): identity, ownership, pruning

@@ -260,6 +260,18 @@ TEST_CASE("slim_owned keeps metadata, status, the listed spec members and a fing
   CHECK(kapp::engine::content_fingerprint(deployment) == fingerprint);
 }
 
+TEST_CASE("slim_owned keeps only the labels of kubectl-app.io, and the fingerprint of all") {
+  const json labels = {{"app.kubernetes.io/part-of", "shop"},
+                       {"kubectl-app.io/application", "shop"},
+                       {"kubectl-app.io/component", "web"}};
+  json service = {{"metadata", {{"name", "web"}, {"labels", labels}}}};
+  const auto fingerprint = kapp::engine::content_fingerprint(service);
+  service = kapp::engine::slim_owned(service, {});
+  CHECK(service["metadata"]["labels"] ==
+        json{{"kubectl-app.io/application", "shop"}, {"kubectl-app.io/component", "web"}});
+  CHECK(kapp::engine::content_fingerprint(service) == fingerprint);
+}
+
 TEST_CASE("the content fingerprint follows the spec, labels and owner but not status") {
   const json base = {{"metadata", {{"name", "web"}, {"uid", "u1"}, {"resourceVersion", "1"}}},
                      {"spec", {{"replicas", 1}}}};
