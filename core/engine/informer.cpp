@@ -69,6 +69,11 @@ void Informer::set_transform(Transform transform) {
   transform_ = std::move(transform);
 }
 
+void Informer::set_label_selector(std::string selector) {
+  if (!threads_.empty()) throw std::logic_error("Informer::set_label_selector after start()");
+  label_selector_ = std::move(selector);
+}
+
 void Informer::set_slim(Slim slim) {
   if (!threads_.empty()) throw std::logic_error("Informer::set_slim after start()");
   slim_ = std::move(slim);
@@ -165,11 +170,12 @@ std::vector<json> Informer::list(const std::string& ns) const {
   return out;
 }
 
-std::vector<json> Informer::owned_by(const std::string& owner_uid) const {
+std::vector<std::string> Informer::owned_keys(const std::string& owner_uid) const {
   std::lock_guard lock(mutex_);
-  auto it = by_owner_.find(owner_uid);
-  if (it == by_owner_.end()) return {};
-  return unpack_keys(it->second);
+  std::vector<std::string> keys;
+  if (auto it = by_owner_.find(owner_uid); it != by_owner_.end())
+    for (const auto* key : it->second) keys.push_back(*key);
+  return keys;
 }
 
 std::vector<json> Informer::unpack_keys(const KeySet& keys) const {
@@ -260,7 +266,8 @@ std::optional<Informer::AppliedRecord> Informer::erase(const std::string& key, c
 }
 
 std::string Informer::relist(const std::string& ns) {
-  auto list = client_.list(type_, ns, {.drop_managed_fields = true});
+  auto list =
+      client_.list(type_, ns, {.label_selector = label_selector_, .drop_managed_fields = true});
   ++lists_;
   for (auto& item : list["items"]) {
     // List items carry no kind; handlers and reconcilers expect whole objects.
@@ -356,6 +363,7 @@ void Informer::run(const std::string& ns) {
       version = client_.watch(
           type_, ns,
           {.resource_version = version,
+           .label_selector = label_selector_,
            .timeout_seconds = watch_timeout_seconds_ > 0 ? watch_timeout_seconds_
                                                          : default_watch_timeout_seconds(),
            .cancel = &stop_,

@@ -46,6 +46,11 @@ class Informer {
   // handlers see it, to keep only what the controllers read. Call before start(); replaces
   // any earlier one (the Manager installs strip_bookkeeping on each informer it makes).
   void set_transform(Transform transform);
+  // Lists and watches only the objects this label selector matches (the API's labelSelector:
+  // "key", "key=value", ...), as controller-runtime's cache.ByObject Label: an object whose
+  // labels stop matching leaves the cache as a deletion (the API server's watch sends DELETED).
+  // Call before start(); empty (the default) selects everything.
+  void set_label_selector(std::string selector);
   // For owned objects: once remember_applied has recorded a key, the cache keeps that object
   // as `slim` leaves it (engine::slim_owned with the spec members a controller reads), from
   // the next event on and at once. Call before start(). A slim object is for reading: never
@@ -77,8 +82,9 @@ class Informer {
   const client::ResourceType& type() const { return type_; }
   std::optional<json> get(const std::string& ns, const std::string& name) const;
   std::vector<json> list(const std::string& ns = "") const;
-  // Objects whose ownerReferences name this uid (an index, not a scan of the whole cache).
-  std::vector<json> owned_by(const std::string& owner_uid) const;
+  // The keys ("namespace/name", make_key) of the objects whose ownerReferences name this uid:
+  // an index, not a scan of the whole cache, and no object unpacked.
+  std::vector<std::string> owned_keys(const std::string& owner_uid) const;
   // A named index (client-go's Indexers): `index` gives the values an object is filed under.
   // Call before start().
   using IndexFunc = std::function<std::vector<std::string>(const json&)>;
@@ -140,8 +146,9 @@ class Informer {
   // Records of objects not cached yet (an apply's answer comes before its watch event).
   std::map<std::string, AppliedRecord> applied_early_;
   std::vector<EventHandler> handlers_;
-  Transform transform_;  // set before start(), then only read
-  Slim slim_;            // likewise
+  Transform transform_;         // set before start(), then only read
+  Slim slim_;                   // likewise
+  std::string label_selector_;  // likewise
   std::atomic<bool> stop_{false};
   std::atomic<bool> synced_{false};
   std::set<std::string> listed_;  // namespaces listed at least once

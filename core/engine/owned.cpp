@@ -1,6 +1,7 @@
 #include "core/engine/owned.h"
 
 #include "core/engine/applied.h"
+#include "core/engine/controller.h"
 #include "core/engine/object.h"
 #include "core/engine/status.h"
 #include "core/engine/transform.h"
@@ -11,8 +12,8 @@
 namespace kapp::engine {
 namespace {
 
-std::string desired_key(const std::string& kind, const json& object) {
-  return kind + "/" + namespace_of(object) + "/" + name_of(object);
+std::string desired_key(const std::string& kind, const std::string& ns, const std::string& name) {
+  return kind + "/" + ns + "/" + name;
 }
 
 // Creates `desired` that a synced cache says is absent, without reading it first: a server-side
@@ -34,11 +35,16 @@ json create_absent(client::Client& client, const client::ResourceType& type, con
 }  // namespace
 
 void DesiredObjects::want(const json& object) {
-  keys_.insert(desired_key(object.value("kind", ""), object));
+  keys_.insert(desired_key(object.value("kind", ""), namespace_of(object), name_of(object)));
 }
 
 bool DesiredObjects::wants(const std::string& kind, const json& object) const {
-  return keys_.count(desired_key(kind, object)) > 0;
+  return wants(kind, namespace_of(object), name_of(object));
+}
+
+bool DesiredObjects::wants(const std::string& kind, const std::string& ns,
+                           const std::string& name) const {
+  return keys_.count(desired_key(kind, ns, name)) > 0;
 }
 
 bool DesiredObjects::wants_kind(const std::string& kind) const {
@@ -91,11 +97,14 @@ void prune_owned(client::Client& client, const std::vector<Informer*>& caches,
                  const std::string& owner_uid, const DesiredObjects& desired) {
   for (auto* cache : caches) {
     const auto& type = cache->type();
-    for (const auto& object : cache->owned_by(owner_uid)) {
-      if (!controlled_by(object, owner_uid) || desired.wants(type.kind, object)) continue;
-      log::info(1, "pruning " + type.kind + " " + key_of(object));
-      client.remove(type, namespace_of(object), name_of(object),
-                    {.propagation_policy = "Background", .precondition_uid = uid_of(object)});
+    for (const auto& key : cache->owned_keys(owner_uid)) {
+      const auto [ns, name] = Request::from_key(key);
+      if (desired.wants(type.kind, ns, name)) continue;
+      const auto object = cache->get(ns, name);
+      if (!object || !controlled_by(*object, owner_uid)) continue;
+      log::info(1, "pruning " + type.kind + " " + key);
+      client.remove(type, ns, name,
+                    {.propagation_policy = "Background", .precondition_uid = uid_of(*object)});
     }
   }
 }

@@ -23,6 +23,7 @@ class DesiredObjects {
  public:
   void want(const json& object);
   bool wants(const std::string& kind, const json& object) const;
+  bool wants(const std::string& kind, const std::string& ns, const std::string& name) const;
   bool wants_kind(const std::string& kind) const;
 
  private:
@@ -56,7 +57,8 @@ bool apply_owned(client::Client& client, Informer& cache, const json& desired,
                  const AdoptRule& adopt = nullptr);
 
 // Deletes every object in `caches` controlled by `owner_uid` that `desired` does not want,
-// with a uid precondition (never a newer object of the same name). Throws ApiError.
+// with a uid precondition (never a newer object of the same name). Reads (unpacks) only the
+// cached objects `desired` lacks: a steady pass reads none. Throws ApiError.
 void prune_owned(client::Client& client, const std::vector<Informer*>& caches,
                  const std::string& owner_uid, const DesiredObjects& desired);
 

@@ -37,11 +37,13 @@ class FakeApi : public client::Transport {
  public:
   FakeApi(json items, std::vector<json> events)
       : items_(std::move(items)), events_(std::move(events)) {}
-  client::HttpResponse send(const client::HttpRequest&) override {
+  client::HttpResponse send(const client::HttpRequest& request) override {
+    record(request);
     return {200, json{{"metadata", {{"resourceVersion", "10"}}}, {"items", items_}}.dump(), {}};
   }
   client::HttpResponse stream(const client::HttpRequest& request,
                               const client::DataCallback& on_data) override {
+    record(request);
     if (!streamed_.exchange(true)) {
       std::string body;
       for (const auto& event : events_) body += event.dump() + "\n";
@@ -50,8 +52,19 @@ class FakeApi : public client::Transport {
     while (request.cancel == nullptr || !request.cancel->load()) std::this_thread::sleep_for(5ms);
     return {200, "", {}};
   }
+  // The paths (with their queries) of every request so far.
+  std::vector<std::string> paths() const {
+    std::lock_guard lock(mutex_);
+    return paths_;
+  }
 
  private:
+  void record(const client::HttpRequest& request) {
+    std::lock_guard lock(mutex_);
+    paths_.push_back(request.path);
+  }
+  mutable std::mutex mutex_;
+  std::vector<std::string> paths_;
   json items_;
   std::vector<json> events_;
   std::atomic<bool> streamed_{false};
@@ -218,8 +231,9 @@ TEST_CASE("an object whose owner and label change is found under the new ones on
   Informer informer(api, client::resources::kConfigMap, "demo");
   informer.index_label("tier");
   informer.start();
-  REQUIRE(eventually([&] { return informer.owned_by("owner-2").size() == 1; }));
-  CHECK(informer.owned_by("owner-1").empty());
+  REQUIRE(eventually(
+      [&] { return informer.owned_keys("owner-2") == std::vector<std::string>{"demo/a"}; }));
+  CHECK(informer.owned_keys("owner-1").empty());
   CHECK(informer.labelled("demo", "tier", "front").empty());
   const auto back = informer.labelled("demo", "tier", "back");
   REQUIRE(back.size() == 1);
@@ -236,7 +250,7 @@ TEST_CASE("a deleted object leaves no index entry behind") {
   informer.start();
   REQUIRE(informer.wait_for_sync(5s));
   REQUIRE(eventually([&] { return !informer.get("demo", "a"); }));
-  CHECK(informer.owned_by("owner-1").empty());
+  CHECK(informer.owned_keys("owner-1").empty());
   CHECK(informer.labelled("demo", "tier", "front").empty());
 }
 
@@ -254,4 +268,20 @@ TEST_CASE("list of a namespace holds its objects only, not those of a namespace 
   REQUIRE(listed.size() == 1);
   CHECK(listed[0]["metadata"]["namespace"] == "demo");
   CHECK(informer.list().size() == 4);
+}
+
+TEST_CASE("an informer with a label selector lists and watches with it") {
+  auto transport =
+      std::make_unique<FakeApi>(json::array({config_map("a", "5")}), std::vector<json>{});
+  const auto* api = transport.get();
+  client::Client fake(client::RestConfig{.server = "https://fake.invalid"}, std::move(transport));
+  Informer informer(fake, client::resources::kConfigMap, "demo");
+  informer.set_label_selector("kubectl-app.io/application");
+  informer.start();
+  REQUIRE(informer.wait_for_sync(5s));
+  REQUIRE(eventually([&] { return api->paths().size() >= 2; }));  // the list, then the watch
+  for (const auto& path : api->paths()) {
+    INFO(path);
+    CHECK_THAT(path, Catch::Contains("labelSelector=kubectl-app.io%2Fapplication"));
+  }
 }

@@ -65,6 +65,9 @@ Reconciler::Reconciler(engine::Manager& manager)
     return {engine::make_key(engine::namespace_of(c), spec->value("application", ""))};
   });
   pods_.set_transform(lean_pod);  // only what this controller reads of them
+  // Only the pods of applications: a cluster's other pods are never read, and would be most
+  // of the cache.
+  pods_.set_label_selector(kApplicationLabel);
   for (const auto* type : {&res::kDeployment, &res::kStatefulSet, &res::kService,
                            &res::kNetworkPolicy, &res::kPersistentVolumeClaim}) {
     auto& informer = manager.informer(*type);
