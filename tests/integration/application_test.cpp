@@ -105,9 +105,8 @@ TEST_CASE("scaling a component updates its workload and the ready count") {
   RunningControllers controllers(ns.name(), kResync);
   create_running_shop(ns.name());
 
-  auto app = admin().get(res::kApplication, ns.name(), "shop");
-  app["spec"]["components"][0]["replicas"] = 3;
-  admin().update(res::kApplication, app);
+  update_latest(res::kApplication, ns.name(), "shop",
+                [](json& app) { app["spec"]["components"][0]["replicas"] = 3; });
   CHECK(eventually([&] {
     return admin().get(res::kDeployment, ns.name(), "frontend")["spec"]["replicas"] == 3;
   }));

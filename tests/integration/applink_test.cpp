@@ -162,9 +162,8 @@ TEST_CASE("a link's policy follows the target's ports and names a port it does n
   REQUIRE(eventually([&] { return t.has_reason("Linked") && t.has_policy(); }));
 
   // The target moves its pods' port behind the same Service port.
-  auto app = admin().get(res::kApplication, t.b.name(), "payments");
-  app["spec"]["components"][0]["ports"][0]["targetPort"] = 9191;
-  admin().update(res::kApplication, app);
+  update_latest(res::kApplication, t.b.name(), "payments",
+                [](json& app) { app["spec"]["components"][0]["ports"][0]["targetPort"] = 9191; });
   const auto frontend = t.pod(t.a.name(), "shop", "frontend");
   const auto api = t.pod(t.b.name(), "payments", "api");
   REQUIRE(eventually([&] {

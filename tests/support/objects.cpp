@@ -1,8 +1,10 @@
 #include "tests/support/objects.h"
 
+#include <chrono>
 #include <regex>
 
 #include "core/engine/metrics.h"
+#include "core/errors.h"
 #include "tests/support/cluster.h"
 
 namespace kapp::test {
@@ -68,6 +70,21 @@ double writes(const std::string& text) {
   for (std::sregex_iterator it(text.begin(), text.end(), series), end; it != end; ++it)
     if ((*it)[1] != "GET") total += std::stod((*it)[2]);
   return total;
+}
+
+void update_latest(const client::ResourceType& type, const std::string& ns, const std::string& name,
+                   const std::function<void(json&)>& change) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (true) {
+    auto object = admin().get(type, ns, name);
+    change(object);
+    try {
+      admin().update(type, object);
+      return;
+    } catch (const ApiError& e) {
+      if (!e.conflict() || std::chrono::steady_clock::now() > deadline) throw;
+    }
+  }
 }
 
 double reconciles(const std::string& controller) {

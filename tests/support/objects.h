@@ -2,6 +2,7 @@
 // Events, and the request counters of the in-process controllers.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,11 @@ json status_of(const client::ResourceType& type, const std::string& ns, const st
 // The condition of this type in a status, or {}.
 json condition(const json& status, const std::string& type);
 bool exists(const client::ResourceType& type, const std::string& ns, const std::string& name);
+// Reads the object, lets `change` edit it and updates it; on 409 Conflict (a controller wrote
+// it meanwhile, its status for one) reads it again and retries, as client-go's
+// retry.RetryOnConflict. Throws the last error after 30 s.
+void update_latest(const client::ResourceType& type, const std::string& ns, const std::string& name,
+                   const std::function<void(nlohmann::json&)>& change);
 // Whether an Event with this reason was recorded about the named object of namespace `ns`.
 bool has_event(const std::string& ns, const std::string& object, const std::string& reason);
 
