@@ -125,7 +125,7 @@ cxxopts::Options run_controller_options() {
       cxxopts::value<double>()->default_value("50"),
       kind::kFree)("kube-api-burst", "Requests at once to the API server, per resource",
                    cxxopts::value<int>()->default_value("100"), kind::kFree)(
-      "sync-period", "How often every object is reconciled even when nothing changed",
+      "sync-period", "How often every object is looked at again when no event came",
       cxxopts::value<std::string>()->default_value("100s"), kind::kFree);
   return options;
 }

@@ -18,6 +18,8 @@ void declare_metrics() {
   m.histogram("kapp_workqueue_queue_duration_seconds",
               "Time a key waited in the queue before a worker took it.");
   m.counter("kapp_workqueue_retries_total", "Keys re-queued with back-off after an error.");
+  m.counter("kapp_controller_resync_skipped_total",
+            "Periodic passes skipped: the key settled and no event concerned it since.");
 }
 
 }  // namespace
@@ -40,13 +42,43 @@ Controller::Controller(std::string name, Reconciler reconciler, int workers, Rat
 
 Controller::~Controller() { stop(); }
 
+void Controller::changed(const std::string& key) {
+  std::lock_guard lock(settled_mutex_);
+  settled_.erase(key);
+  if (auto pass = in_pass_.find(key); pass != in_pass_.end()) pass->second = true;
+}
+
+bool Controller::skip_settled(const std::string& key) {
+  std::lock_guard lock(settled_mutex_);
+  if (auto settled = settled_.find(key); settled != settled_.end()) {
+    queue_.add_after(key, settled->second);
+    return true;
+  }
+  in_pass_[key] = false;
+  return false;
+}
+
+void Controller::remember(const std::string& key, const Result* outcome) {
+  std::lock_guard lock(settled_mutex_);
+  const auto pass = in_pass_.find(key);
+  const bool event_during_pass = pass != in_pass_.end() && pass->second;
+  if (pass != in_pass_.end()) in_pass_.erase(pass);
+  if (outcome && outcome->settled && outcome->requeue_after && !event_during_pass) {
+    settled_[key] = *outcome->requeue_after;
+  } else {
+    settled_.erase(key);
+  }
+}
+
 void Controller::enqueue(const Request& request) {
+  changed(request.key());
   queue_.add(request.key());
   Metrics::global().set("kapp_workqueue_depth", {{"name", name_}},
                         static_cast<double>(queue_.depth()));
 }
 
 void Controller::enqueue_after(const Request& request, std::chrono::milliseconds delay) {
+  changed(request.key());
   queue_.add_after(request.key(), delay);
 }
 
@@ -112,10 +144,15 @@ void Controller::process(const QueueItem& item) {
   auto& metrics = Metrics::global();
   metrics.observe("kapp_workqueue_queue_duration_seconds", {{"name", name_}}, item.waited.count());
   metrics.set("kapp_workqueue_depth", {{"name", name_}}, static_cast<double>(queue_.depth()));
+  if (skip_settled(item.key)) {
+    metrics.add("kapp_controller_resync_skipped_total", {{"controller", name_}});
+    return;
+  }
   const auto start = std::chrono::steady_clock::now();
   std::string result = "success";
   try {
     const auto outcome = reconciler_(Request::from_key(item.key));
+    remember(item.key, &outcome);
     queue_.forget(item.key);
     if (outcome.requeue_after) {
       result = "requeue";
@@ -123,6 +160,7 @@ void Controller::process(const QueueItem& item) {
     }
   } catch (const std::exception& e) {
     result = "error";
+    remember(item.key, nullptr);
     // Conflicts are expected under concurrent writers: the next attempt reads fresh state.
     const auto* api = dynamic_cast<const ApiError*>(&e);
     if (api != nullptr && api->conflict()) {

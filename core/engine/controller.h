@@ -6,9 +6,11 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/engine/informer.h"
@@ -25,8 +27,14 @@ struct Request {
 
 struct Result {
   std::optional<std::chrono::milliseconds> requeue_after;
+  // The pass read only cached objects and left nothing that only a later look would fix:
+  // until an event concerns the key again, another pass would read the same and write
+  // nothing. The periodic pass `requeue_after` asks for is then skipped (it costs a lookup),
+  // and asked for again, until an event or a failure.
+  bool settled = false;
   static Result done() { return {}; }
   static Result after(std::chrono::milliseconds delay) { return {delay}; }
+  static Result settled_after(std::chrono::milliseconds delay) { return {delay, true}; }
 };
 
 using Reconciler = std::function<Result(const Request&)>;
@@ -54,6 +62,7 @@ class Controller {
   // Reconcile whatever `mapper` says an object concerns.
   void watch_mapped(Informer& informer, Mapper mapper);
 
+  // Both count as a change: a settled key is reconciled again.
   void enqueue(const Request& request);
   void enqueue_after(const Request& request, std::chrono::milliseconds delay);
 
@@ -67,12 +76,19 @@ class Controller {
  private:
   void work();
   void process(const QueueItem& item);
+  void changed(const std::string& key);
+  // True (and the next look scheduled) when `key` settled and nothing concerned it since.
+  bool skip_settled(const std::string& key);
+  void remember(const std::string& key, const Result* outcome);
 
   std::string name_;
   Reconciler reconciler_;
   int workers_;
   WorkQueue queue_;
   std::vector<std::thread> threads_;
+  std::mutex settled_mutex_;
+  std::unordered_map<std::string, std::chrono::milliseconds> settled_;  // key: its resync period
+  std::unordered_map<std::string, bool> in_pass_;  // key: whether an event came during the pass
 };
 
 }  // namespace kapp::engine

@@ -34,7 +34,8 @@ struct ManagerOptions {
   // cached; links' targets), and what tests shorten. Each pass of every object costs CPU
   // (about 2 ms for an Application of 4 components), so at 30 s a thousand converging
   // Applications spent three quarters of their CPU on resyncs. controller-runtime's default
-  // is 10 hours; 100 s still gives every object one pass in any two minutes.
+  // is 10 hours; 100 s still gives every object one pass in any two minutes. A key whose last
+  // pass settled (Result::settled) skips it until an event concerns it.
   std::chrono::milliseconds resync_period{100000};
 };
 

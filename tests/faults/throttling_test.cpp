@@ -3,10 +3,9 @@
 // Application, and its /metrics count the 429s.
 #include <catch2/catch.hpp>
 
-#include <regex>
-
 #include "tests/faults/faults.h"
 #include "tests/support/control_plane.h"
+#include "tests/support/metrics_text.h"
 
 using namespace kapp::test;
 using namespace std::chrono_literals;
@@ -49,12 +48,7 @@ spec:
 
 // The sum of the controller's kapp_rest_client_requests_total series answered with `code`.
 double answered(const std::string& metrics, const std::string& code) {
-  const std::regex series("kapp_rest_client_requests_total\\{[^}]*code=\"" + code +
-                          "\"[^}]*\\} (\\S+)");
-  double total = 0;
-  for (std::sregex_iterator it(metrics.begin(), metrics.end(), series), end; it != end; ++it)
-    total += std::stod((*it)[1]);
-  return total;
+  return sum_series(metrics, "kapp_rest_client_requests_total", "[^}]*code=\"" + code + "\"");
 }
 
 }  // namespace

@@ -385,6 +385,15 @@ TEST_CASE("a steady state makes no write requests for a minute while the timers 
   TestNamespace ns;
   RunningControllers controllers(ns.name(), kResync);
   create_running_shop(ns.name());
+  // Its monitors and Prometheus are read from the server, so it never settles: a whole pass
+  // on every resync.
+  admin().create(res::kApplication, ns.name(),
+                 application(ns.name(), "metered",
+                             {component("web", {{"ports", {{{"name", "metrics"}, {"port", 9113}}}},
+                                                {"isExposingMetrics", true},
+                                                {"metrics", {{"port", "metrics"}}}})}));
+  REQUIRE(eventually([&] { return has_phase(res::kApplication, ns.name(), "metered", "Running"); },
+                     kConverge));
   // Settle: the Component's status and the last events follow the application's.
   REQUIRE(eventually([&] { return has_phase(res::kComponent, ns.name(), "worker", "Running"); }));
   // Settled once two seconds (four resyncs) pass without a write.
@@ -395,10 +404,14 @@ TEST_CASE("a steady state makes no write requests for a minute while the timers 
 
   const auto before_writes = writes();
   const auto before_reconciles = reconciles("application");
-  // A minute of resyncs every 500ms: over a hundred passes over the application.
+  const auto before_skipped = skipped_resyncs("application");
+  // A minute of resyncs every 500ms: over a hundred whole passes over the metered application,
+  // and as many looks at the shop that find it settled.
   CHECK_FALSE(eventually([&] { return writes() > before_writes; }, 60s));
   INFO("reconciles: " << reconciles("application") - before_reconciles);
   CHECK(reconciles("application") - before_reconciles >= 100);
+  INFO("skipped: " << skipped_resyncs("application") - before_skipped);
+  CHECK(skipped_resyncs("application") - before_skipped >= 100);
   CHECK(writes() == before_writes);
 }
 

@@ -1,11 +1,11 @@
 #include "tests/support/objects.h"
 
 #include <chrono>
-#include <regex>
 
 #include "core/engine/metrics.h"
 #include "core/errors.h"
 #include "tests/support/cluster.h"
+#include "tests/support/metrics_text.h"
 
 namespace kapp::test {
 
@@ -65,11 +65,7 @@ bool has_event(const std::string& ns, const std::string& object, const std::stri
 double writes() { return writes(engine::Metrics::global().render()); }
 
 double writes(const std::string& text) {
-  const std::regex series(R"re(kapp_rest_client_requests_total\{verb="([A-Z]+)"[^}]*\} (\S+))re");
-  double total = 0;
-  for (std::sregex_iterator it(text.begin(), text.end(), series), end; it != end; ++it)
-    if ((*it)[1] != "GET") total += std::stod((*it)[2]);
-  return total;
+  return sum_series(text, "kapp_rest_client_requests_total", R"(verb="(?!GET")[A-Z]+")");
 }
 
 void update_latest(const client::ResourceType& type, const std::string& ns, const std::string& name,
@@ -88,13 +84,13 @@ void update_latest(const client::ResourceType& type, const std::string& ns, cons
 }
 
 double reconciles(const std::string& controller) {
-  const std::regex series("kapp_controller_reconcile_total\\{controller=\"" + controller +
-                          "\"[^}]*\\} (\\S+)");
-  const auto text = engine::Metrics::global().render();
-  double total = 0;
-  for (std::sregex_iterator it(text.begin(), text.end(), series), end; it != end; ++it)
-    total += std::stod((*it)[1]);
-  return total;
+  return sum_series(engine::Metrics::global().render(), "kapp_controller_reconcile_total",
+                    "controller=\"" + controller + "\"");
+}
+
+double skipped_resyncs(const std::string& controller) {
+  return sum_series(engine::Metrics::global().render(), "kapp_controller_resync_skipped_total",
+                    "controller=\"" + controller + "\"");
 }
 
 }  // namespace kapp::test

@@ -41,5 +41,7 @@ double writes();
 double writes(const std::string& metrics);
 // Reconciles the named controller has run so far.
 double reconciles(const std::string& controller);
+// Its periodic passes skipped so far because the key had settled (engine::Result::settled).
+double skipped_resyncs(const std::string& controller);
 
 }  // namespace kapp::test

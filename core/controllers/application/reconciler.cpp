@@ -50,6 +50,19 @@ bool may_have_monitors(const json& app, const engine::DesiredObjects& desired) {
   return metrics.value("reason", "") != "NotRequested";
 }
 
+// A pass settles (see engine::Result) when all it read is cached, so that any change enqueues
+// the application again, and nothing failed that no watch reports: a name taken by an object
+// of someone else, or an error written to status. ServiceMonitors, the Prometheus stack and
+// the namespace's offloading are read from the server, so an application that wants them, or
+// whose pass listed monitors, is looked at again every resync period.
+bool settles(const AppObservation& observation, bool listed_monitors) {
+  if (listed_monitors || observation.metrics.wanted || observation.offloading.wanted ||
+      !observation.communications_error.empty())
+    return false;
+  return std::all_of(observation.components.begin(), observation.components.end(),
+                     [](const ComponentObservation& c) { return c.failure.empty(); });
+}
+
 }  // namespace
 
 Reconciler::Reconciler(engine::Manager& manager)
@@ -93,9 +106,11 @@ Result Reconciler::reconcile(const Request& request) {
   observation.metrics = reconcile_metrics(model, pass);
   observation.offloading = reconcile_offloading(model, pass);
   observation.communications_error = pass.communications_error;
-  prune(*app, pass.desired);
+  const bool listed_monitors = prune(*app, pass.desired);
   write_status(*app, observation);
-  return Result::after(manager_.options().resync_period);
+  const auto period = manager_.options().resync_period;
+  return settles(observation, listed_monitors) ? Result::settled_after(period)
+                                               : Result::after(period);
 }
 
 std::vector<json> Reconciler::joined_components(const json& app) const {
@@ -246,9 +261,11 @@ IntegrationState Reconciler::reconcile_offloading(const render::AppModel& model,
   return state;
 }
 
-void Reconciler::prune(const json& app, const engine::DesiredObjects& desired) {
+bool Reconciler::prune(const json& app, const engine::DesiredObjects& desired) {
   engine::prune_owned(client_, owned_, engine::uid_of(app), desired);
-  if (may_have_monitors(app, desired)) prune_monitors(app, desired);
+  if (!may_have_monitors(app, desired)) return false;
+  prune_monitors(app, desired);
+  return true;
 }
 
 void Reconciler::prune_monitors(const json& app, const engine::DesiredObjects& desired) {

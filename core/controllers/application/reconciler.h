@@ -22,8 +22,9 @@ class Reconciler {
   explicit Reconciler(engine::Manager& manager);
 
   // done (the Application is gone or being deleted: GC does the rest) / requeue after the
-  // resync period. A name taken by an object the Application does not control is reported in
-  // status, not thrown. Throws ApiError (the key is retried with back-off).
+  // resync period, settled when the pass read nothing uncached and nothing failed. A name
+  // taken by an object the Application does not control is reported in status, not thrown.
+  // Throws ApiError (the key is retried with back-off).
   engine::Result reconcile(const engine::Request& request);
 
  private:
@@ -60,8 +61,9 @@ class Reconciler {
   IntegrationState reconcile_metrics(const render::AppModel& model, Pass& pass);
   // The namespace's NamespaceOffloading is shared: see controllers/common/namespace_offloading.
   IntegrationState reconcile_offloading(const render::AppModel& model, Pass& pass);
-  // Deletes what this application controls that the current pass did not ask for.
-  void prune(const json& app, const engine::DesiredObjects& desired);
+  // Deletes what this application controls that the current pass did not ask for. Returns
+  // whether it listed ServiceMonitors (from the server: they are not cached).
+  bool prune(const json& app, const engine::DesiredObjects& desired);
   void prune_monitors(const json& app, const engine::DesiredObjects& desired);
   void write_status(const json& app, const AppObservation& observation);
 
