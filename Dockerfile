@@ -9,7 +9,8 @@ FROM debian:12 AS builder
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake ninja-build g++ pkg-config \
-      libcurl4-openssl-dev libyaml-cpp-dev nlohmann-json3-dev libcxxopts-dev \
+      libcurl4-openssl-dev libmosquitto-dev libyaml-cpp-dev nlohmann-json3-dev libcxxopts-dev \
+      libsimdjson-dev libvalijson-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -19,12 +20,13 @@ RUN cmake -S . -B /build -G Ninja -DKAPP_TESTS=OFF \
  && cmake --build /build --target kubectl-app \
  && strip /build/kubectl-app
 
-# Only the shared libraries the binary links (ldd: libcurl, yaml-cpp; libstdc++ is in the base)
-# and the CA bundle for TLS to anything outside the cluster (webhooks, MQTT over TLS).
+# Only the shared libraries the binary links (ldd: libcurl, libmosquitto, yaml-cpp, simdjson;
+# libstdc++ is in the base) and the CA bundle for TLS to anything outside the cluster
+# (webhooks, MQTT over TLS).
 FROM debian:12-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libcurl4 libyaml-cpp0.7 ca-certificates \
+      libcurl4 libmosquitto1 libyaml-cpp0.7 libsimdjson14 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=builder /build/kubectl-app /kubectl-app
 # Numeric, so the kubelet can verify runAsNonRoot without looking the name up.

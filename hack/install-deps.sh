@@ -10,6 +10,7 @@ packages=(
   prometheus  # for promtool, which lints the /metrics output in the unit tests
   graphviz    # for dot, which renders `kubectl app graph -o dot` in the unit tests
   libvalijson-dev           # JSON Schema validation of manifests against the embedded CRDs
+  libsimdjson-dev           # parses the watch streams (core/util/json_fast.h)
   clang libclang-rt-14-dev  # libFuzzer for the fuzz targets
   ccache hyperfine python3-matplotlib  # rebuilds; the CLI benchmark; the benchmark plot
 )

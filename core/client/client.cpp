@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/util/json_fast.h"
 #include "core/util/limits.h"
 
 namespace kapp::client {
@@ -54,19 +55,6 @@ std::string text_at(const json& obj, const char* key) {
   if (!obj.is_object()) return "";
   const auto it = obj.find(key);
   return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-// A parser callback that leaves out metadata.managedFields of the objects whose own keys it
-// reads at `key_depth` (nlohmann counts the enclosing objects and arrays).
-json::parser_callback_t without_managed_fields(int key_depth) {
-  // Keys come in document order: the latest key at an object's depth is the member that the
-  // keys one level deeper belong to.
-  return
-      [key_depth, in_metadata = false](int depth, json::parse_event_t event, json& parsed) mutable {
-        if (event != json::parse_event_t::key) return true;
-        if (depth == key_depth) in_metadata = parsed == "metadata";
-        return !(in_metadata && depth == key_depth + 1 && parsed == "managedFields");
-      };
 }
 
 bool retryable(int code) {
@@ -325,7 +313,7 @@ json Client::paged(const ResourceType& type, const std::string& ns, const ListOp
 json Client::list(const ResourceType& type, const std::string& ns, const ListOptions& options) {
   // An item's own keys are read at depth 3: in the List, in items, in the item.
   return paged(type, ns, options, "application/json", "", "items",
-               options.drop_managed_fields ? without_managed_fields(3) : nullptr);
+               options.drop_managed_fields ? util::without_managed_fields(3) : nullptr);
 }
 
 json Client::list_table(const ResourceType& type, const std::string& ns, TableObject include,
@@ -347,7 +335,7 @@ std::string write_query(const WriteOptions& options, bool apply) {
 
 // A write's answer is one object: its own keys are read at depth 1.
 json::parser_callback_t answer_filter(const WriteOptions& options) {
-  return options.drop_managed_fields ? without_managed_fields(1) : nullptr;
+  return options.drop_managed_fields ? util::without_managed_fields(1) : nullptr;
 }
 
 std::string namespace_of(const json& object) {
@@ -452,8 +440,7 @@ std::string Client::watch(const ResourceType& type, const std::string& ns,
   auto handle_line = [&](std::string_view line) {
     if (line.empty()) return true;
     // The object's own keys are read at depth 2: in the event, in its object.
-    auto event = util::parse_json_bounded(
-        line, options.drop_managed_fields ? without_managed_fields(2) : nullptr);
+    auto event = util::parse_json_fast(line, options.drop_managed_fields ? 2 : 0);
     const auto kind = text_at(event, "type");
     if (kind.empty() || !event.contains("object") || !event["object"].is_object()) {
       throw Error("the API server sent an unreadable watch event for " + type.qualified() +

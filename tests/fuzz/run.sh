@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-manifest kubeconfig watch url}
+TARGETS=${FUZZ_TARGETS:-manifest kubeconfig watch url json_fast}
 
 cmake -S . -B "$FUZZ_DIR" -G Ninja -DKAPP_FUZZ=ON -DKAPP_TESTS=OFF \
   -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None \
