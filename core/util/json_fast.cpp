@@ -2,7 +2,10 @@
 
 #include <simdjson.h>
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/util/limits.h"
 
@@ -11,55 +14,91 @@ namespace {
 
 using nlohmann::json;
 
-// Bounds what a thread's parser holds: simdjson keeps about 14 bytes per byte of the largest
-// document it parsed (its tape, structural indexes and string buffer).
+// simdjson keeps about 14 bytes per byte of the largest document a parser has parsed (its
+// tape, structural indexes and string buffer): larger documents go to nlohmann's parser.
 constexpr std::size_t kMaxFastBytes = 32 * 1024;
+// Parsers kept for reuse: about as many as parse at once (an informer's thread each, on a
+// machine of a few cores); more are freed after use.
+constexpr std::size_t kKeptParsers = 4;
 
-struct ThreadParser {
+struct FastParser {
   simdjson::dom::parser parser{kMaxFastBytes};
   std::string padded;  // the text and SIMDJSON_PADDING bytes simdjson may read past its end
 };
 
-// `depth`: how many objects and arrays enclose `element`. `in_metadata`: it is the metadata
-// member of an object whose keys are at the depth managedFields are left out at.
-json to_json(simdjson::dom::element element, int depth, int key_depth, bool in_metadata) {
-  using simdjson::dom::element_type;
-  switch (element.type()) {
-    case element_type::OBJECT: {
-      json out = json::object();
-      auto& members = out.get_ref<json::object_t&>();
-      for (const auto [key, value] : simdjson::dom::object(element)) {
-        if (in_metadata && key == "managedFields") continue;
-        members[std::string(key)] =
-            to_json(value, depth + 1, key_depth, depth + 1 == key_depth && key == "metadata");
-      }
-      return out;
-    }
-    case element_type::ARRAY: {
-      json out = json::array();
-      auto& items = out.get_ref<json::array_t&>();
-      for (const auto item : simdjson::dom::array(element))
-        items.push_back(to_json(item, depth + 1, key_depth, false));
-      return out;
-    }
-    case element_type::STRING:
-      return std::string(std::string_view(element));
-    case element_type::INT64: {
-      // nlohmann's parser makes every integer without a sign unsigned.
-      const auto value = int64_t(element);
-      return value >= 0 ? json(static_cast<std::uint64_t>(value)) : json(value);
-    }
-    case element_type::UINT64:
-      return uint64_t(element);
-    case element_type::DOUBLE:
-      return double(element);
-    case element_type::BOOL:
-      return bool(element);
-    case element_type::NULL_VALUE:
-      return nullptr;
+// Shared by every thread, so memory follows the parses in flight rather than the number of
+// threads (an informer per type and namespace).
+class ParserPool {
+ public:
+  std::unique_ptr<FastParser> take() {
+    std::lock_guard lock(mutex_);
+    if (idle_.empty()) return std::make_unique<FastParser>();
+    auto parser = std::move(idle_.back());
+    idle_.pop_back();
+    return parser;
   }
-  return nullptr;
-}
+  void give(std::unique_ptr<FastParser> parser) {
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < kKeptParsers) idle_.push_back(std::move(parser));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<FastParser>> idle_;
+};
+
+// Builds the tree in document order, as nlohmann's parser does, with the state of
+// without_managed_fields: the latest key at `key_depth` says whether keys one level deeper
+// belong to a metadata member.
+class TreeBuilder {
+ public:
+  explicit TreeBuilder(int key_depth) : key_depth_(key_depth) {}
+
+  // `depth`: how many objects and arrays enclose `element`.
+  json build(simdjson::dom::element element, int depth) {
+    using simdjson::dom::element_type;
+    switch (element.type()) {
+      case element_type::OBJECT: {
+        json out = json::object();
+        auto& members = out.get_ref<json::object_t&>();
+        const int key_depth = depth + 1;  // nlohmann counts the object its keys are in
+        for (const auto [key, value] : simdjson::dom::object(element)) {
+          if (key_depth == key_depth_) in_metadata_ = key == "metadata";
+          if (in_metadata_ && key_depth == key_depth_ + 1 && key == "managedFields") continue;
+          members[std::string(key)] = build(value, depth + 1);
+        }
+        return out;
+      }
+      case element_type::ARRAY: {
+        json out = json::array();
+        auto& items = out.get_ref<json::array_t&>();
+        for (const auto item : simdjson::dom::array(element))
+          items.push_back(build(item, depth + 1));
+        return out;
+      }
+      case element_type::STRING:
+        return std::string(std::string_view(element));
+      case element_type::INT64: {
+        // nlohmann's parser makes every integer without a sign unsigned.
+        const auto value = int64_t(element);
+        return value >= 0 ? json(static_cast<std::uint64_t>(value)) : json(value);
+      }
+      case element_type::UINT64:
+        return uint64_t(element);
+      case element_type::DOUBLE:
+        return double(element);
+      case element_type::BOOL:
+        return bool(element);
+      case element_type::NULL_VALUE:
+        return nullptr;
+    }
+    return nullptr;
+  }
+
+ private:
+  int key_depth_;  // 0: keep managedFields
+  bool in_metadata_ = false;
+};
 
 }  // namespace
 
@@ -79,13 +118,17 @@ json parse_json_fast(std::string_view text, int key_depth) {
     return parse_json_bounded(text, key_depth > 0 ? without_managed_fields(key_depth) : nullptr);
   };
   if (text.size() > kMaxFastBytes || json_nesting_depth(text) > kMaxNestingDepth) return fallback();
-  thread_local ThreadParser local;
-  local.padded.assign(text);
-  local.padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  static auto* pool = new ParserPool;  // never destroyed: threads may parse during exit
+  auto fast = pool->take();
+  fast->padded.assign(text);
+  fast->padded.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::dom::element root;
-  if (local.parser.parse(local.padded.data(), text.size(), false).get(root) != simdjson::SUCCESS)
-    return fallback();
-  return to_json(root, 0, key_depth, false);
+  const bool parsed =
+      fast->parser.parse(fast->padded.data(), text.size(), false).get(root) == simdjson::SUCCESS;
+  // The tree is built before the parser goes back: root points into its buffers.
+  auto tree = parsed ? TreeBuilder(key_depth).build(root, 0) : fallback();
+  pool->give(std::move(fast));
+  return tree;
 }
 
 }  // namespace kapp::util

@@ -19,11 +19,13 @@ nlohmann::json::parser_callback_t without_managed_fields(int key_depth);
 
 // The same tree as util::parse_json_bounded(text, without_managed_fields(key_depth)) (or with
 // no filter when `key_depth` is 0): the same values, numbers of the same type (unsigned for a
-// non-negative integer, as nlohmann's parser), the last of duplicate keys, and a discarded
-// value for text that is not JSON or is nested deeper than kMaxNestingDepth. Documents over
-// 32 KiB, or that simdjson refuses, are parsed by nlohmann's parser: each thread keeps one
-// simdjson parser, whose buffers grow with the largest document it parsed. Never throws but
-// std::bad_alloc.
+// non-negative integer, as nlohmann's parser; only "-0" comes back unsigned, not signed, and
+// compares and dumps the same), the last of duplicate keys, managedFields left out exactly
+// where the callback leaves them out, and a discarded value for text that is not JSON or is
+// nested deeper than kMaxNestingDepth. Documents over 32 KiB, or that simdjson refuses, are
+// parsed by nlohmann's parser. simdjson's parsers (about 14 bytes per byte of the largest
+// document each parsed) are shared by all threads, a few kept for reuse. Thread-safe; never
+// throws but std::bad_alloc.
 nlohmann::json parse_json_fast(std::string_view text, int key_depth = 0);
 
 }  // namespace kapp::util

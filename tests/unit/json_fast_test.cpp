@@ -56,6 +56,16 @@ TEST_CASE("the fast parser leaves out only the managedFields of metadata at the 
   CHECK(parse_json_fast(event)["object"]["metadata"].contains("managedFields"));
 }
 
+TEST_CASE("the fast parser follows the callback's latest metadata key, wherever the object is") {
+  // The callback remembers the last key at the depth asked: a managedFields one level deeper,
+  // even in an object that is not that metadata's, is left out by both.
+  for (const std::string text : {R"([{"metadata":{}},[{"managedFields":1}]])",
+                                 R"({"object":{"metadata":{}},"x":[{"managedFields":1}]})"}) {
+    INFO(text);
+    CHECK(parse_json_fast(text, 2) == reference(text, 2));
+  }
+}
+
 TEST_CASE("the fast parser returns a discarded value for text that is not JSON") {
   for (const std::string text : {"not json", "{\"a\":", "{\"a\":1}}", "\"\xff\""}) {
     INFO(text);
