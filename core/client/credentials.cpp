@@ -128,20 +128,35 @@ ExecResult run_exec_plugin(const ExecConfig& exec, const RestConfig& cluster) {
   return parse_exec_credential(run_capturing(exec, cluster), exec);
 }
 
+namespace {
+
+// A string member of the plugin's status: "" when absent or null; any other type is the
+// plugin's error, said in one line (nlohmann's value() would throw a type_error instead).
+std::string status_text(const json& status, const std::string& key, const ExecConfig& exec) {
+  const auto it = status.find(key);
+  if (it == status.end() || it->is_null()) return "";
+  if (!it->is_string())
+    throw ConfigError(plugin_failed(exec, "returned a status." + key + " that is not a string"));
+  return it->get<std::string>();
+}
+
+}  // namespace
+
 ExecResult parse_exec_credential(const std::string& output, const ExecConfig& exec) {
   const json cred = util::parse_json_bounded(output);
   if (cred.is_discarded())
     throw ConfigError(plugin_failed(exec, "printed something that is not an ExecCredential JSON"));
-  if (!cred.is_object() || cred.value("kind", "") != "ExecCredential" || !cred.contains("status") ||
-      !cred["status"].is_object()) {
+  const auto kind = cred.is_object() ? cred.find("kind") : cred.end();
+  if (!cred.is_object() || kind == cred.end() || *kind != "ExecCredential" ||
+      !cred.contains("status") || !cred["status"].is_object()) {
     throw ConfigError(plugin_failed(exec, "printed no ExecCredential status"));
   }
   const auto& status = cred["status"];
   ExecResult result;
-  if (auto token = status.value("token", ""); !token.empty())
+  if (auto token = status_text(status, "token", exec); !token.empty())
     result.credentials.authorization = "Bearer " + token;
-  result.credentials.cert_pem = status.value("clientCertificateData", "");
-  result.credentials.key_pem = status.value("clientKeyData", "");
+  result.credentials.cert_pem = status_text(status, "clientCertificateData", exec);
+  result.credentials.key_pem = status_text(status, "clientKeyData", exec);
   if (result.credentials.authorization.empty() && result.credentials.cert_pem.empty()) {
     throw ConfigError(plugin_failed(exec, "returned neither a token nor a client certificate"));
   }
@@ -149,7 +164,7 @@ ExecResult parse_exec_credential(const std::string& output, const ExecConfig& ex
     throw ConfigError(
         plugin_failed(exec, "returned a client certificate without its key (or the reverse)"));
   }
-  if (auto expiry = status.value("expirationTimestamp", ""); !expiry.empty()) {
+  if (auto expiry = status_text(status, "expirationTimestamp", exec); !expiry.empty()) {
     result.expires = util::parse_rfc3339(expiry);
     if (!result.expires)
       throw ConfigError(plugin_failed(exec, "returned an unreadable expirationTimestamp"));

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "core/client/config.h"
+#include "core/client/credentials.h"
 #include "core/errors.h"
 #include "core/util/base64.h"
 #include "core/util/time.h"
@@ -190,4 +191,24 @@ TEST_CASE("timestamps before the clock's range saturate instead of overflowing")
   const auto early = kapp::util::parse_rfc3339("1499-01-01T00:00:00Z");
   REQUIRE(early.has_value());
   CHECK(*early == std::chrono::system_clock::time_point::min());
+}
+
+TEST_CASE("an exec plugin's status member of the wrong type is one clear error, not a crash") {
+  const kapp::client::ExecConfig exec{.command = "get-token"};
+  for (const std::string output :
+       {R"({"kind":"ExecCredential","status":{"token":{"a":1}}})",
+        R"({"kind":"ExecCredential","status":{"token":"t","expirationTimestamp":5}})",
+        R"({"kind":"ExecCredential","status":{"clientCertificateData":[],"clientKeyData":"k"}})"}) {
+    INFO(output);
+    try {
+      kapp::client::parse_exec_credential(output, exec);
+      FAIL("no error");
+    } catch (const kapp::ConfigError& e) {
+      CHECK_THAT(e.what(),
+                 Catch::StartsWith("exec credential plugin \"get-token\" returned a status."));
+      CHECK_THAT(e.what(), Catch::Contains("that is not a string; check the exec section"));
+    }
+  }
+  CHECK_THROWS_AS(kapp::client::parse_exec_credential(R"({"kind":{},"status":{}})", exec),
+                  kapp::ConfigError);
 }
