@@ -152,8 +152,8 @@ struct FastResyncController {
   int port = 0;
 };
 
-bool running(const std::string& ns, const std::string& name) {
-  return status_of(kapp::client::resources::kApplication, ns, name).value("phase", "") == "Running";
+std::string phase(const std::string& ns, const std::string& name) {
+  return status_of(kapp::client::resources::kApplication, ns, name).value("phase", "");
 }
 
 TEST_CASE("run-controller --sync-period looks again at what failed on an object no watch maps") {
@@ -168,12 +168,10 @@ TEST_CASE("run-controller --sync-period looks again at what failed on an object 
                   {"spec", {{"ports", {{{"port", 9999}}}}}}});
   FastResyncController controller(ns.name());
   admin().create(res::kApplication, ns.name(), application(ns.name(), "shop", {component("web")}));
-  REQUIRE(eventually([&] {
-    return status_of(res::kApplication, ns.name(), "shop").value("phase", "") == "Failed";
-  }));
+  REQUIRE(eventually([&] { return phase(ns.name(), "shop") == "Failed"; }));
   admin().remove(res::kService, ns.name(), "web");
   // Only the next periodic pass can notice: at the default 100 s it would not come in time.
-  CHECK(eventually([&] { return running(ns.name(), "shop"); }, 20s));
+  CHECK(eventually([&] { return phase(ns.name(), "shop") == "Running"; }, 20s));
 }
 
 TEST_CASE("run-controller --sync-period skips the passes of a settled application") {
@@ -182,7 +180,7 @@ TEST_CASE("run-controller --sync-period skips the passes of a settled applicatio
   FastResyncController controller(ns.name());
   admin().create(kapp::client::resources::kApplication, ns.name(),
                  application(ns.name(), "shop", {component("web")}));
-  REQUIRE(eventually([&] { return running(ns.name(), "shop"); }));
+  REQUIRE(eventually([&] { return phase(ns.name(), "shop") == "Running"; }));
   // Converged: the application is looked at every second, and a look that finds nothing
   // changed since a clean pass costs no pass.
   const auto before = controller.total("kapp_controller_resync_skipped_total");
