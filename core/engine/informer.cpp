@@ -110,6 +110,36 @@ bool Informer::applied(const json& cached, std::uint64_t desired_hash) const {
          record->fingerprint == content_fingerprint(cached);
 }
 
+Informer::Claim Informer::claim_create(const std::string& ns, const std::string& name,
+                                       const std::string& owner_uid) {
+  const auto key = make_key(ns, name);
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (objects_.count(key) > 0) return Claim::Cached;
+    const auto it = claims_.find(key);
+    if (it == claims_.end() || it->second.owner_uid == owner_uid) {
+      claims_.insert_or_assign(key, CreateClaim{owner_uid, true});
+      return Claim::Claimed;
+    }
+    if (!it->second.in_flight || stop_) return Claim::Taken;
+    cv_.wait(lock);  // the other owner's create answers within one request
+  }
+}
+
+void Informer::end_claim(const std::string& ns, const std::string& name, bool created) {
+  {
+    std::lock_guard lock(mutex_);
+    // None left when the object's watch event came before its create's answer.
+    if (const auto it = claims_.find(make_key(ns, name)); it != claims_.end()) {
+      if (created)
+        it->second.in_flight = false;
+      else
+        claims_.erase(it);
+    }
+  }
+  cv_.notify_all();
+}
+
 void Informer::transform(json& object) const {
   if (!transform_) return;
   try {
@@ -236,6 +266,7 @@ void Informer::store(const json& object, std::optional<AppliedRecord> record) {
     if (!record) record = early->second;
     applied_early_.erase(early);
   }
+  claims_.erase(key);
   // Packed first: a failure then leaves no index entry pointing at nothing.
   auto packed = slim_ && record ? PackedObject(slim_(object)) : PackedObject(object);
   const auto node = objects_.insert_or_assign(std::move(key), Cached{std::move(packed), record});
@@ -309,6 +340,9 @@ std::string Informer::relist(const std::string& ns) {
     // records after the DELETED event).
     const auto [first, last] = namespace_range(applied_early_, ns);
     applied_early_.erase(first, last);
+    // Likewise a created claim (a create still in flight may come after the list).
+    for (auto [it, end] = namespace_range(claims_, ns); it != end;)
+      it = it->second.in_flight ? std::next(it) : claims_.erase(it);
     listed_.insert(ns);
     synced_ = listed_.size() >= std::max<std::size_t>(namespaces_.size(), 1);
   }
@@ -337,9 +371,10 @@ void Informer::apply_event(client::WatchEvent& event) {
       old_object = it->second.object.unpack();
       record = erase(key, old_object);
     }
-    if (event.type == "DELETED")
+    if (event.type == "DELETED") {
       applied_early_.erase(key);  // the object's record went with it
-    else
+      claims_.erase(key);
+    } else
       store(object, record);
   }
   for (const auto& handler : handlers()) {

@@ -66,6 +66,21 @@ class Informer {
   // this desired hash: false when either changed since, or nothing was recorded (after a
   // restart: the caller compares the whole object, then records it).
   bool applied(const json& cached, std::uint64_t desired_hash) const;
+  // A claim on the name of an object this cache lacks, taken before creating it for an owner.
+  // Every owner's objects are applied under one field manager, so server-side apply lets a
+  // second owner's create of a name update the first owner's object, instead of answering
+  // 409 Conflict, while this cache has not seen it yet; claims close that gap inside this
+  // process, as client-go's controller expectations do for objects created but not yet
+  // observed. claim_create answers, for the object `ns`/`name` and `owner_uid`:
+  //  - Claimed: neither cached nor claimed by another owner: the caller creates it, then ends
+  //    the claim with end_claim (`created` false frees the name);
+  //  - Cached: the object is in the cache now: the caller reads it again;
+  //  - Taken: another owner created it and the cache has not seen it yet.
+  // It waits while another owner's create of that name is in flight (one request). A created
+  // claim lasts until the object is cached or deleted, or a list lacks it.
+  enum class Claim { Claimed, Cached, Taken };
+  Claim claim_create(const std::string& ns, const std::string& name, const std::string& owner_uid);
+  void end_claim(const std::string& ns, const std::string& name, bool created);
   // Handlers added after start() first receive an add for every cached object.
   void add_handler(EventHandler handler);
   // Watch streams last 5-10 minutes unless set (tests shorten it to exercise reconnects).
@@ -145,6 +160,11 @@ class Informer {
   std::map<std::string, KeySet> indexed_;  // "index=value" -> keys
   // Records of objects not cached yet (an apply's answer comes before its watch event).
   std::map<std::string, AppliedRecord> applied_early_;
+  struct CreateClaim {
+    std::string owner_uid;
+    bool in_flight;  // its create has not answered yet
+  };
+  std::map<std::string, CreateClaim> claims_;  // by key; waiters wait on cv_
   std::vector<EventHandler> handlers_;
   Transform transform_;         // set before start(), then only read
   Slim slim_;                   // likewise

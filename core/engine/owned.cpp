@@ -32,6 +32,34 @@ json create_absent(client::Client& client, const client::ResourceType& type, con
   }
 }
 
+enum class Creation { Created, Taken, Present };
+
+// Creates `desired`, which `cache` (synced) lacks, for `owner_uid` under a claim on its name
+// (Informer::claim_create): Present when it exists after all (cached meanwhile, or a conflict:
+// the caller reads it), Taken when another owner of ours created it a moment ago.
+Creation create_claimed(client::Client& client, Informer& cache, const json& desired,
+                        const std::string& owner_uid, std::uint64_t desired_hash) {
+  const auto ns = namespace_of(desired), name = name_of(desired);
+  switch (cache.claim_create(ns, name, owner_uid)) {
+    case Informer::Claim::Taken:
+      return Creation::Taken;
+    case Informer::Claim::Cached:
+      return Creation::Present;
+    case Informer::Claim::Claimed:
+      break;
+  }
+  json created;
+  try {
+    created = create_absent(client, cache.type(), desired);
+  } catch (...) {
+    cache.end_claim(ns, name, false);
+    throw;
+  }
+  if (!created.is_null()) cache.remember_applied(created, desired_hash);
+  cache.end_claim(ns, name, !created.is_null());
+  return created.is_null() ? Creation::Present : Creation::Created;
+}
+
 }  // namespace
 
 void DesiredObjects::want(const json& object) {
@@ -64,9 +92,14 @@ bool apply_owned(client::Client& client, Informer& cache, const json& desired,
   const auto ns = namespace_of(desired), name = name_of(desired);
   const auto desired_hash = hash_of(desired);
   if (!live && cache.synced()) {
-    if (auto created = create_absent(client, cache.type(), desired); !created.is_null()) {
-      cache.remember_applied(created, desired_hash);
-      return true;
+    switch (create_claimed(client, cache, desired, owner_uid, desired_hash)) {
+      case Creation::Created:
+        return true;
+      case Creation::Taken:
+        return false;
+      case Creation::Present:
+        live = cache.get(ns, name);
+        break;
     }
   }
   std::string checked_version;

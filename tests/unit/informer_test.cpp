@@ -15,8 +15,10 @@
 #include "core/client/resource.h"
 #include "core/engine/informer.h"
 #include "core/engine/transform.h"
+#include "tests/support/fake_list_watch.h"
 
 using kapp::engine::Informer;
+using kapp::test::fake_client;
 using nlohmann::json;
 using namespace std::chrono_literals;
 namespace client = kapp::client;
@@ -30,49 +32,6 @@ json config_map(const std::string& name, const std::string& version) {
             {"resourceVersion", version},
             {"managedFields", {{{"manager", "kubectl"}, {"operation", "Update"}}}}}},
           {"data", {{"k", "v"}}}};
-}
-
-// Lists `items`, then streams `events` once and holds the stream open until cancelled.
-class FakeApi : public client::Transport {
- public:
-  FakeApi(json items, std::vector<json> events)
-      : items_(std::move(items)), events_(std::move(events)) {}
-  client::HttpResponse send(const client::HttpRequest& request) override {
-    record(request);
-    return {200, json{{"metadata", {{"resourceVersion", "10"}}}, {"items", items_}}.dump(), {}};
-  }
-  client::HttpResponse stream(const client::HttpRequest& request,
-                              const client::DataCallback& on_data) override {
-    record(request);
-    if (!streamed_.exchange(true)) {
-      std::string body;
-      for (const auto& event : events_) body += event.dump() + "\n";
-      if (!on_data(body)) return {200, "", {}};
-    }
-    while (request.cancel == nullptr || !request.cancel->load()) std::this_thread::sleep_for(5ms);
-    return {200, "", {}};
-  }
-  // The paths (with their queries) of every request so far.
-  std::vector<std::string> paths() const {
-    std::lock_guard lock(mutex_);
-    return paths_;
-  }
-
- private:
-  void record(const client::HttpRequest& request) {
-    std::lock_guard lock(mutex_);
-    paths_.push_back(request.path);
-  }
-  mutable std::mutex mutex_;
-  std::vector<std::string> paths_;
-  json items_;
-  std::vector<json> events_;
-  std::atomic<bool> streamed_{false};
-};
-
-client::Client fake_client(json items, std::vector<json> events = {}) {
-  return client::Client(client::RestConfig{.server = "https://fake.invalid"},
-                        std::make_unique<FakeApi>(std::move(items), std::move(events)));
 }
 
 template <typename Predicate>
@@ -271,8 +230,8 @@ TEST_CASE("list of a namespace holds its objects only, not those of a namespace 
 }
 
 TEST_CASE("an informer with a label selector lists and watches with it") {
-  auto transport =
-      std::make_unique<FakeApi>(json::array({config_map("a", "5")}), std::vector<json>{});
+  auto transport = std::make_unique<kapp::test::FakeListWatch>(json::array({config_map("a", "5")}),
+                                                               std::vector<json>{});
   const auto* api = transport.get();
   client::Client fake(client::RestConfig{.server = "https://fake.invalid"}, std::move(transport));
   Informer informer(fake, client::resources::kConfigMap, "demo");
@@ -284,4 +243,60 @@ TEST_CASE("an informer with a label selector lists and watches with it") {
     INFO(path);
     CHECK_THAT(path, Catch::Contains("labelSelector=kubectl-app.io%2Fapplication"));
   }
+}
+
+TEST_CASE("a name another owner created but the cache has not seen is taken") {
+  auto api = fake_client(json::array());
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
+  informer.end_claim("demo", "a", true);
+  CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Taken);
+  CHECK(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);  // its own
+  CHECK(informer.claim_create("demo", "b", "owner-2") == Informer::Claim::Claimed);
+}
+
+TEST_CASE("a create that failed frees the name for another owner") {
+  auto api = fake_client(json::array());
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
+  informer.end_claim("demo", "a", false);
+  CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Claimed);
+}
+
+TEST_CASE("a claim waits for another owner's create in flight and then sees it taken") {
+  auto api = fake_client(json::array());
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
+  std::atomic<bool> answered{false};
+  Informer::Claim second = Informer::Claim::Claimed;
+  std::thread other([&] {
+    second = informer.claim_create("demo", "a", "owner-2");
+    answered = true;
+  });
+  // Whether or not the other thread is already waiting, it must not answer before the create.
+  CHECK_FALSE(answered.load());
+  informer.end_claim("demo", "a", true);
+  other.join();
+  CHECK(second == Informer::Claim::Taken);
+}
+
+TEST_CASE("a cached object is not claimed: the caller reads it") {
+  auto api = fake_client(json::array({config_map("a", "5")}));
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.start();
+  REQUIRE(informer.wait_for_sync(5s));
+  CHECK(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Cached);
+}
+
+TEST_CASE("a created claim ends once its object is cached and then deleted") {
+  auto api = fake_client(json::array(), {{{"type", "ADDED"}, {"object", config_map("a", "11")}},
+                                         {{"type", "DELETED"}, {"object", config_map("a", "12")}}});
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
+  informer.end_claim("demo", "a", true);
+  std::atomic<int> deletions{0};
+  informer.add_handler({nullptr, nullptr, [&](const json&) { ++deletions; }});
+  informer.start();
+  REQUIRE(eventually([&] { return deletions == 1; }));
+  CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Claimed);
 }
