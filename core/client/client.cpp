@@ -222,7 +222,7 @@ HttpResponse Client::exchange(HttpRequest& request, const DataCallback* on_data)
   return response;
 }
 
-json Client::request(HttpRequest request, bool idempotent, const json::parser_callback_t& filter) {
+json Client::request(HttpRequest request, bool idempotent, int managed_fields_depth) {
   for (int attempt = 1;; ++attempt) {
     wait_for_rate_limit(request.path);
     HttpResponse response;
@@ -238,7 +238,7 @@ json Client::request(HttpRequest request, bool idempotent, const json::parser_ca
     observe(request.method, response.status);
     if (response.status >= 200 && response.status < 300) {
       if (response.body.empty()) return json::object();
-      auto body = util::parse_json_bounded(response.body, filter);
+      auto body = util::parse_json_fast(response.body, managed_fields_depth);
       if (body.is_discarded()) {
         throw Error("the API server sent a response that is not JSON for " + request.method + " " +
                     request.path + "; is --server pointing at a Kubernetes API server?");
@@ -276,7 +276,7 @@ std::optional<json> Client::get_if_exists(const ResourceType& type, const std::s
 
 json Client::paged(const ResourceType& type, const std::string& ns, const ListOptions& options,
                    const std::string& accept, const std::string& include_object,
-                   const char* items_key, const json::parser_callback_t& filter) {
+                   const char* items_key, int managed_fields_depth) {
   json result;
   std::string continue_token;
   do {
@@ -290,7 +290,7 @@ json Client::paged(const ResourceType& type, const std::string& ns, const ListOp
                          .path = type.path(ns) + query,
                          .accept = accept,
                          .sensitive_body = type.resource == "secrets"},
-                        true, filter);
+                        true, managed_fields_depth);
     continue_token = page.contains("metadata") && page["metadata"].is_object()
                          ? text_at(page["metadata"], "continue")
                          : "";
@@ -313,7 +313,7 @@ json Client::paged(const ResourceType& type, const std::string& ns, const ListOp
 json Client::list(const ResourceType& type, const std::string& ns, const ListOptions& options) {
   // An item's own keys are read at depth 3: in the List, in items, in the item.
   return paged(type, ns, options, "application/json", "", "items",
-               options.drop_managed_fields ? util::without_managed_fields(3) : nullptr);
+               options.drop_managed_fields ? 3 : 0);
 }
 
 json Client::list_table(const ResourceType& type, const std::string& ns, TableObject include,
@@ -334,9 +334,7 @@ std::string write_query(const WriteOptions& options, bool apply) {
 }
 
 // A write's answer is one object: its own keys are read at depth 1.
-json::parser_callback_t answer_filter(const WriteOptions& options) {
-  return options.drop_managed_fields ? util::without_managed_fields(1) : nullptr;
-}
+int answer_depth(const WriteOptions& options) { return options.drop_managed_fields ? 1 : 0; }
 
 std::string namespace_of(const json& object) {
   return object.contains("metadata") ? object["metadata"].value("namespace", "") : "";
@@ -352,7 +350,7 @@ json Client::create(const ResourceType& type, const std::string& ns, const json&
                   .path = type.path(ns) + write_query(options, false),
                   .body = object.dump(),
                   .content_type = "application/json"},
-                 false, answer_filter(options));
+                 false, answer_depth(options));
 }
 
 json Client::update(const ResourceType& type, const json& object, const WriteOptions& options) {
@@ -361,7 +359,7 @@ json Client::update(const ResourceType& type, const json& object, const WriteOpt
        .path = type.path(namespace_of(object), name_of(object)) + write_query(options, false),
        .body = object.dump(),
        .content_type = "application/json"},
-      false, answer_filter(options));
+      false, answer_depth(options));
 }
 
 json Client::apply(const ResourceType& type, const json& object, const WriteOptions& options) {
@@ -370,7 +368,7 @@ json Client::apply(const ResourceType& type, const json& object, const WriteOpti
        .path = type.path(namespace_of(object), name_of(object)) + write_query(options, true),
        .body = object.dump(),
        .content_type = "application/apply-patch+yaml"},
-      true, answer_filter(options));
+      true, answer_depth(options));
 }
 
 json Client::apply_status(const ResourceType& type, const json& object,
@@ -380,7 +378,7 @@ json Client::apply_status(const ResourceType& type, const json& object,
                           write_query(options, true),
                   .body = object.dump(),
                   .content_type = "application/apply-patch+yaml"},
-                 true, answer_filter(options));
+                 true, answer_depth(options));
 }
 
 json Client::merge_patch(const ResourceType& type, const std::string& ns, const std::string& name,
@@ -389,7 +387,7 @@ json Client::merge_patch(const ResourceType& type, const std::string& ns, const 
                   .path = type.path(ns, name) + write_query(options, false),
                   .body = patch.dump(),
                   .content_type = "application/merge-patch+json"},
-                 false, answer_filter(options));
+                 false, answer_depth(options));
 }
 
 bool Client::remove(const ResourceType& type, const std::string& ns, const std::string& name,

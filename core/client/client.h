@@ -142,10 +142,11 @@ class Client {
   //   idempotent verbs: exponential back-off from 200 ms, at most 5 attempts in all.
   // A 401 drops the exec plugin's or token file's credential and sends once more with a fresh
   // one (client-go's exec authenticator refreshes on 401 too). Throws ApiError with the last
-  // answer, TransportError when none came, ConfigError when the exec plugin fails. `filter`
-  // (nlohmann's parser callback) leaves out of the answer what it refuses.
-  json request(HttpRequest request, bool idempotent,
-               const json::parser_callback_t& filter = nullptr);
+  // answer, TransportError when none came, ConfigError when the exec plugin fails. With
+  // `managed_fields_depth` above 0, the answer is parsed without the metadata.managedFields of
+  // the objects whose own keys are at that depth (util::parse_json_fast: 1 for an object, 3
+  // for a list's items).
+  json request(HttpRequest request, bool idempotent, int managed_fields_depth = 0);
 
   // How the client waits between retries: std::this_thread::sleep_for by default; tests record
   // the waits instead of sleeping.
@@ -163,7 +164,7 @@ class Client {
   // Follows `continue` from page to page, appending each page's `items_key` array to the first.
   json paged(const ResourceType& type, const std::string& ns, const ListOptions& options,
              const std::string& accept, const std::string& include_object, const char* items_key,
-             const json::parser_callback_t& filter = nullptr);
+             int managed_fields_depth = 0);
 
   RestConfig config_;
   std::unique_ptr<Transport> transport_;

@@ -22,8 +22,14 @@ constexpr std::size_t kMaxFastBytes = 32 * 1024;
 constexpr std::size_t kKeptParsers = 4;
 
 struct FastParser {
+  // The parser refuses what nests deeper than kMaxNestingDepth (one level to spare, whichever
+  // way simdjson counts the root), so only refused text needs util::json_nesting_depth's
+  // scan. Its buffers grow with the documents and keep that depth. If this first allocation
+  // fails, the parser is never used (nlohmann's parses instead).
+  FastParser() : usable(parser.allocate(4096, kMaxNestingDepth - 1) == simdjson::SUCCESS) {}
   simdjson::dom::parser parser{kMaxFastBytes};
   std::string padded;  // the text and SIMDJSON_PADDING bytes simdjson may read past its end
+  bool usable;
 };
 
 // Shared by every thread, so memory follows the parses in flight rather than the number of
@@ -117,15 +123,17 @@ json parse_json_fast(std::string_view text, int key_depth) {
   const auto fallback = [&] {
     return parse_json_bounded(text, key_depth > 0 ? without_managed_fields(key_depth) : nullptr);
   };
-  if (text.size() > kMaxFastBytes || json_nesting_depth(text) > kMaxNestingDepth) return fallback();
+  if (text.size() > kMaxFastBytes) return fallback();
   static auto* pool = new ParserPool;  // never destroyed: threads may parse during exit
   auto fast = pool->take();
   fast->padded.assign(text);
   fast->padded.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::dom::element root;
   const bool parsed =
+      fast->usable &&
       fast->parser.parse(fast->padded.data(), text.size(), false).get(root) == simdjson::SUCCESS;
   // The tree is built before the parser goes back: root points into its buffers.
+  // What simdjson refuses (not JSON, or nested too deep) nlohmann's parser judges.
   auto tree = parsed ? TreeBuilder(key_depth).build(root, 0) : fallback();
   pool->give(std::move(fast));
   return tree;

@@ -77,6 +77,12 @@ TEST_CASE("the fast parser refuses nesting deeper than the bound, as parse_json_
   CHECK(parse_json_fast(std::string(2000, '[') + std::string(2000, ']')).is_discarded());
 }
 
+TEST_CASE("the fast parser takes nesting up to the bound and refuses one level more") {
+  const auto nested = [](int depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+  CHECK_FALSE(parse_json_fast(nested(kapp::util::kMaxNestingDepth)).is_discarded());
+  CHECK(parse_json_fast(nested(kapp::util::kMaxNestingDepth + 1)).is_discarded());
+}
+
 TEST_CASE("the fast parser reads a document too large for its buffers with nlohmann's parser") {
   json big = {{"metadata", {{"name", "big"}, {"managedFields", json::array()}}},
               {"data", std::string(100 * 1024, 'x')}};
