@@ -19,6 +19,24 @@ auto namespace_range(Map& map, const std::string& ns) {
   return std::pair(map.lower_bound(ns + "/"), map.lower_bound(ns + "0"));
 }
 
+// Whether two cached forms of one object say the same but for metadata.resourceVersion
+// (object members are sorted: both are walked side by side).
+bool same_but_version(const json& a, const json& b) {
+  if (!a.is_object() || !b.is_object() || a.size() != b.size()) return false;
+  for (auto x = a.begin(), y = b.begin(); x != a.end(); ++x, ++y) {
+    if (x.key() != y.key()) return false;
+    if (x.key() != "metadata" || !x->is_object() || !y->is_object()) {
+      if (*x != *y) return false;
+      continue;
+    }
+    if (x->size() != y->size()) return false;
+    for (auto m = x->begin(), n = y->begin(); m != x->end(); ++m, ++n) {
+      if (m.key() != n.key() || (m.key() != "resourceVersion" && *m != *n)) return false;
+    }
+  }
+  return true;
+}
+
 constexpr auto kMinBackoff = std::chrono::seconds(1);
 constexpr auto kMaxBackoff = std::chrono::seconds(30);
 
@@ -260,19 +278,25 @@ std::vector<std::string> Informer::index_entries(const json& object) const {
   return entries;
 }
 
-void Informer::store(const json& object, std::optional<AppliedRecord> record) {
+bool Informer::store(const json& object, std::optional<AppliedRecord> record,
+                     const json* previous) {
   auto key = key_of(object);
   if (auto early = applied_early_.find(key); early != applied_early_.end()) {
     if (!record) record = early->second;
     applied_early_.erase(early);
   }
   claims_.erase(key);
+  std::optional<json> slim;
+  if (slim_ && record) slim = slim_(object);
+  const auto& cached = slim ? *slim : object;
+  const bool unchanged = previous != nullptr && same_but_version(*previous, cached);
   // Packed first: a failure then leaves no index entry pointing at nothing.
-  auto packed = slim_ && record ? PackedObject(slim_(object)) : PackedObject(object);
+  auto packed = PackedObject(cached);
   const auto node = objects_.insert_or_assign(std::move(key), Cached{std::move(packed), record});
   const auto* interned = &node.first->first;
   for (const auto& uid : owner_uids(object)) by_owner_[uid].insert(interned);
   for (const auto& entry : index_entries(object)) indexed_[entry].insert(interned);
+  return unchanged;
 }
 
 std::optional<Informer::AppliedRecord> Informer::erase(const std::string& key, const json& object) {
@@ -364,6 +388,7 @@ void Informer::apply_event(client::WatchEvent& event) {
   transform(object);
   const auto key = key_of(object);
   json old_object;
+  bool unchanged = false;
   {
     std::lock_guard lock(mutex_);
     std::optional<AppliedRecord> record;
@@ -374,9 +399,11 @@ void Informer::apply_event(client::WatchEvent& event) {
     if (event.type == "DELETED") {
       applied_early_.erase(key);  // the object's record went with it
       claims_.erase(key);
-    } else
-      store(object, record);
+    } else {
+      unchanged = store(object, record, old_object.is_null() ? nullptr : &old_object);
+    }
   }
+  if (unchanged) return;  // nothing a reader of the cache could see changed
   for (const auto& handler : handlers()) {
     if (event.type == "DELETED") {
       if (handler.on_delete) handler.on_delete(object);

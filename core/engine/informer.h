@@ -81,7 +81,11 @@ class Informer {
   enum class Claim { Claimed, Cached, Taken };
   Claim claim_create(const std::string& ns, const std::string& name, const std::string& owner_uid);
   void end_claim(const std::string& ns, const std::string& name, bool created);
-  // Handlers added after start() first receive an add for every cached object.
+  // Handlers added after start() first receive an add for every cached object. A watched
+  // update whose cached form says what the cached object said but for its resourceVersion
+  // (a Pod's phase, a condition's timestamp, managedFields: what the transform and slim drop)
+  // reaches no handler: what no controller reads cannot concern one (controller-runtime's
+  // ResourceVersionChangedPredicate, taken further by the cache's transforms).
   void add_handler(EventHandler handler);
   // Watch streams last 5-10 minutes unless set (tests shorten it to exercise reconnects).
   void set_watch_timeout_seconds(int seconds) { watch_timeout_seconds_ = seconds; }
@@ -130,10 +134,12 @@ class Informer {
     std::uint64_t desired_hash, fingerprint;
   };
   // Caches an object whose key is not cached, with its applied record (slim if it has one;
-  // `record` empty: the one remember_applied left before the object came, if any); erase
-  // removes a cached one (`object` is it, unpacked: its owners and index entries are found
-  // from it) and returns its record.
-  void store(const json& object, std::optional<AppliedRecord> record = std::nullopt);
+  // `record` empty: the one remember_applied left before the object came, if any), and
+  // returns whether the form cached says what `previous` (the key's former cached form) said
+  // but for metadata.resourceVersion; erase removes a cached one (`object` is it, unpacked:
+  // its owners and index entries are found from it) and returns its record.
+  bool store(const json& object, std::optional<AppliedRecord> record = std::nullopt,
+             const json* previous = nullptr);
   std::optional<AppliedRecord> erase(const std::string& key, const json& object);
   // Index entries point at a key of objects_ (a node's key is stable until it is erased, and
   // erase() removes its entries first): one copy of each key, however many indexes file it.

@@ -60,9 +60,11 @@ TEST_CASE("an informer caches listed objects as its transform leaves them") {
 }
 
 TEST_CASE("handlers see listed and watched objects after the transform") {
+  auto edited = config_map("a", "12");
+  edited["data"]["k"] = "edited";
   auto api = fake_client(json::array({config_map("a", "5")}),
                          {{{"type", "ADDED"}, {"object", config_map("b", "11")}},
-                          {{"type", "MODIFIED"}, {"object", config_map("a", "12")}},
+                          {{"type", "MODIFIED"}, {"object", edited}},
                           {{"type", "DELETED"}, {"object", config_map("b", "13")}}});
   Informer informer(api, client::resources::kConfigMap, "demo");
   informer.set_transform(kapp::engine::strip_bookkeeping);
@@ -299,4 +301,36 @@ TEST_CASE("a created claim ends once its object is cached and then deleted") {
   informer.start();
   REQUIRE(eventually([&] { return deletions == 1; }));
   CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Claimed);
+}
+
+TEST_CASE("an update that changes only what the cache does not keep reaches no handler") {
+  auto edited = config_map("a", "12");
+  edited["data"]["k"] = "edited";
+  // rv 11: only its resourceVersion and managedFields (which the transform drops) differ
+  // from the listed object (list items get their kind, as watched objects come with theirs).
+  auto same = config_map("a", "11");
+  same["metadata"]["managedFields"][0]["manager"] = "someone-else";
+  same["apiVersion"] = "v1";
+  same["kind"] = "ConfigMap";
+  auto api = fake_client(
+      json::array({config_map("a", "5")}),
+      {{{"type", "MODIFIED"}, {"object", same}}, {{"type", "MODIFIED"}, {"object", edited}}});
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.set_transform(kapp::engine::strip_bookkeeping);
+  std::mutex mutex;
+  std::vector<std::string> updates;  // the new object's resourceVersion of each update
+  informer.add_handler({nullptr,
+                        [&](const json&, const json& now) {
+                          std::lock_guard lock(mutex);
+                          updates.push_back(now["metadata"]["resourceVersion"]);
+                        },
+                        nullptr});
+  informer.start();
+  REQUIRE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return !updates.empty() && updates.back() == "12";
+  }));
+  CHECK(updates == std::vector<std::string>{"12"});
+  // The cache holds the latest version all the same.
+  CHECK(informer.get("demo", "a").value()["metadata"]["resourceVersion"] == "12");
 }
