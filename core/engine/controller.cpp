@@ -85,8 +85,40 @@ void Controller::enqueue_after(const Request& request, std::chrono::milliseconds
 void Controller::watch_primary(Informer& informer) {
   auto enqueue_object = [this](const json& object) { enqueue(Request::from_key(key_of(object))); };
   informer.add_handler({enqueue_object,
-                        [enqueue_object](const json&, const json& now) { enqueue_object(now); },
-                        enqueue_object});
+                        [this, enqueue_object](const json&, const json& now) {
+                          if (!own_write(now)) enqueue_object(now);
+                        },
+                        [this, enqueue_object](const json& object) {
+                          std::lock_guard lock(own_writes_mutex_);
+                          own_writes_.erase(key_of(object));
+                          enqueue_object(object);
+                        }});
+}
+
+namespace {
+// The controller and key of the pass this thread runs, if any.
+struct Pass {
+  Controller* controller;
+  const std::string* key;
+};
+thread_local Pass current_pass{nullptr, nullptr};
+}  // namespace
+
+void note_own_write(const json& written) {
+  const auto pass = current_pass;
+  if (pass.controller == nullptr || key_of(written) != *pass.key) return;
+  const auto version = resource_version_of(written);
+  if (version.empty()) return;
+  std::lock_guard lock(pass.controller->own_writes_mutex_);
+  pass.controller->own_writes_[*pass.key] = version;
+}
+
+bool Controller::own_write(const json& object) {
+  std::lock_guard lock(own_writes_mutex_);
+  const auto it = own_writes_.find(key_of(object));
+  if (it == own_writes_.end() || it->second != resource_version_of(object)) return false;
+  own_writes_.erase(it);
+  return true;
 }
 
 void Controller::watch_owned(Informer& informer, const std::string& owner_group,
@@ -150,6 +182,11 @@ void Controller::process(const QueueItem& item) {
   }
   const auto start = std::chrono::steady_clock::now();
   std::string result = "success";
+  current_pass = {this, &item.key};
+  // Ends the pass on this thread however the reconciler returns.
+  struct EndPass {
+    ~EndPass() { current_pass = {nullptr, nullptr}; }
+  } end_pass;
   try {
     const auto outcome = reconciler_(Request::from_key(item.key));
     remember(item.key, &outcome);

@@ -46,6 +46,14 @@ using Mapper = std::function<std::vector<Request>(const json&)>;
 // cannot carry an owner reference, such as those in another namespace than their owner.
 Mapper owner_from_labels(const std::string& name_label, const std::string& namespace_label = "");
 
+// Tells the controller whose pass runs on this thread that the pass wrote `written` (the
+// server's answer to a write of the object it reconciles, such as its status): the watch
+// event of exactly that resourceVersion is the write coming back, and the controller's
+// primary watch lets it go by rather than reconcile the key again to compute what it just
+// wrote. Any other event of the key still counts. Outside a pass, or for another object,
+// does nothing.
+void note_own_write(const json& written);
+
 class Controller {
  public:
   Controller(std::string name, Reconciler reconciler, int workers = 2, RateLimits limits = {});
@@ -81,6 +89,10 @@ class Controller {
   bool skip_settled(const std::string& key);
   void remember(const std::string& key, const Result* outcome);
 
+  friend void note_own_write(const json& written);
+  // Whether `object` is the answer note_own_write recorded for its key (the record goes).
+  bool own_write(const json& object);
+
   std::string name_;
   Reconciler reconciler_;
   int workers_;
@@ -89,6 +101,8 @@ class Controller {
   std::mutex settled_mutex_;
   std::unordered_map<std::string, std::chrono::milliseconds> settled_;  // key: its resync period
   std::unordered_map<std::string, bool> in_pass_;  // key: whether an event came during the pass
+  std::mutex own_writes_mutex_;
+  std::unordered_map<std::string, std::string> own_writes_;  // key: resourceVersion it wrote
 };
 
 }  // namespace kapp::engine

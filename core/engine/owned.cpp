@@ -149,13 +149,14 @@ bool write_status(client::Client& client, const client::ResourceType& type, cons
     status["conditions"] =
         merge_conditions(current.value("conditions", json::array()), status["conditions"]);
   if (!status_differs(current, status)) return false;
-  client.apply_status(
+  const auto written = client.apply_status(
       type,
       {{"apiVersion", type.api_version()},
        {"kind", type.kind},
        {"metadata", {{"name", name_of(object)}, {"namespace", namespace_of(object)}}},
        {"status", status}},
       {.field_manager = names::kFieldManager, .force = true, .drop_managed_fields = true});
+  note_own_write(written);
   return true;
 }
 

@@ -69,7 +69,7 @@ void prune_owned(client::Client& client, const std::vector<Informer*>& caches,
 // Writes `status` to the status subresource of `object` (of `type`) by server-side apply,
 // unless it says what the object's status already says. lastTransitionTime of each condition
 // is carried over while its status is unchanged (the API conventions). Returns whether it
-// wrote. Throws ApiError.
+// wrote; a write is noted as the current pass's own (note_own_write). Throws ApiError.
 bool write_status(client::Client& client, const client::ResourceType& type, const json& object,
                   json status);
 

@@ -1,5 +1,6 @@
 // A fake API server for informers: a Transport that answers every list with the same items
-// and one watch stream with the given events, then holds the stream open until cancelled.
+// and one watch stream with the given events (when the test releases them, if it held them),
+// then holds the stream open until cancelled.
 #pragma once
 
 #include <atomic>
@@ -32,6 +33,8 @@ class FakeListWatch : public client::Transport {
   client::HttpResponse stream(const client::HttpRequest& request,
                               const client::DataCallback& on_data) override {
     record(request);
+    while (held_ && (request.cancel == nullptr || !request.cancel->load()))
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     if (!streamed_.exchange(true)) {
       std::string body;
       for (const auto& event : events_) body += event.dump() + "\n";
@@ -41,6 +44,9 @@ class FakeListWatch : public client::Transport {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     return {200, "", {}};
   }
+  // Holds the watch events back until release(): the test decides when they come.
+  void hold() { held_ = true; }
+  void release() { held_ = false; }
   // The paths (with their queries) of every request so far.
   std::vector<std::string> paths() const {
     std::lock_guard lock(mutex_);
@@ -57,6 +63,7 @@ class FakeListWatch : public client::Transport {
   json items_;
   std::vector<json> events_;
   std::atomic<bool> streamed_{false};
+  std::atomic<bool> held_{false};
 };
 
 inline client::Client fake_client(json items, std::vector<json> events = {}) {

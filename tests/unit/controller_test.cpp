@@ -7,11 +7,15 @@
 #include <string>
 #include <thread>
 
+#include "core/client/resource.h"
 #include "core/engine/controller.h"
+#include "core/engine/informer.h"
 #include "core/engine/metrics.h"
+#include "tests/support/fake_list_watch.h"
 #include "tests/support/metrics_text.h"
 
 using kapp::engine::Controller;
+using kapp::engine::Informer;
 using kapp::engine::Request;
 using kapp::engine::Result;
 using namespace std::chrono_literals;
@@ -35,6 +39,13 @@ double skipped(const std::string& controller) {
 }
 
 const Request kShop{"demo", "shop"};
+
+nlohmann::json shop(const std::string& version, const std::string& phase) {
+  return {{"apiVersion", "v1"},
+          {"kind", "ConfigMap"},
+          {"metadata", {{"name", "shop"}, {"namespace", "demo"}, {"resourceVersion", version}}},
+          {"status", {{"phase", phase}}}};
+}
 
 }  // namespace
 
@@ -87,4 +98,62 @@ TEST_CASE("a failed pass does not settle: the key is retried, then settles") {
   controller.enqueue(kShop);
   REQUIRE(eventually([&] { return skipped("fails-once") >= 1; }));
   CHECK(passes == 2);
+}
+
+TEST_CASE("a pass's own write coming back through the watch is not reconciled again") {
+  using nlohmann::json;
+  auto transport = std::make_unique<kapp::test::FakeListWatch>(
+      json::array({shop("5", "Pending")}),
+      std::vector<json>{{{"type", "MODIFIED"}, {"object", shop("6", "Running")}}});
+  auto* api = transport.get();
+  api->hold();
+  kapp::client::Client fake(kapp::client::RestConfig{.server = "https://fake.invalid"},
+                            std::move(transport));
+  Informer informer(fake, kapp::client::resources::kConfigMap, "demo");
+  std::atomic<int> passes{0};
+  Controller controller("own-write", [&](const Request&) {
+    if (++passes == 1) kapp::engine::note_own_write(shop("6", "Running"));  // its status write
+    return Result::settled_after(5ms);
+  });
+  controller.watch_primary(informer);
+  std::atomic<bool> echoed{false};  // handlers run in order: the controller's has run by then
+  informer.add_handler({nullptr, [&](const json&, const json&) { echoed = true; }, nullptr});
+  controller.start();
+  informer.start();
+  REQUIRE(eventually([&] { return skipped("own-write") >= 1; }));  // the first pass settled
+  api->release();
+  REQUIRE(eventually([&] { return echoed.load(); }));
+  const auto before = skipped("own-write");
+  REQUIRE(eventually([&] { return skipped("own-write") >= before + 2; }));
+  CHECK(passes == 1);
+}
+
+TEST_CASE("an event after a pass's own write is reconciled") {
+  using nlohmann::json;
+  auto later = shop("7", "Running");
+  later["data"] = {{"edited", "by someone"}};
+  auto transport = std::make_unique<kapp::test::FakeListWatch>(
+      json::array({shop("5", "Pending")}),
+      std::vector<json>{{{"type", "MODIFIED"}, {"object", shop("6", "Running")}},
+                        {{"type", "MODIFIED"}, {"object", later}}});
+  auto* api = transport.get();
+  api->hold();
+  kapp::client::Client fake(kapp::client::RestConfig{.server = "https://fake.invalid"},
+                            std::move(transport));
+  Informer informer(fake, kapp::client::resources::kConfigMap, "demo");
+  std::atomic<int> passes{0};
+  std::atomic<bool> noted{false};
+  Controller controller("after-own-write", [&](const Request&) {
+    if (++passes == 1) {
+      kapp::engine::note_own_write(shop("6", "Running"));
+      noted = true;
+    }
+    return Result::settled_after(1h);
+  });
+  controller.watch_primary(informer);
+  controller.start();
+  informer.start();
+  REQUIRE(eventually([&] { return noted.load(); }));
+  api->release();
+  CHECK(eventually([&] { return passes == 2; }));
 }
