@@ -85,12 +85,14 @@ void Controller::enqueue_after(const Request& request, std::chrono::milliseconds
 void Controller::watch_primary(Informer& informer) {
   auto enqueue_object = [this](const json& object) { enqueue(Request::from_key(key_of(object))); };
   informer.add_handler({enqueue_object,
-                        [this, enqueue_object](const json&, const json& now) {
-                          if (!own_write(now)) enqueue_object(now);
+                        [this, enqueue_object](const json& old_object, const json& now) {
+                          if (!own_write(old_object, now)) enqueue_object(now);
                         },
                         [this, enqueue_object](const json& object) {
-                          std::lock_guard lock(own_writes_mutex_);
-                          own_writes_.erase(key_of(object));
+                          {
+                            std::lock_guard lock(own_writes_mutex_);
+                            own_writes_.erase(key_of(object));
+                          }
                           enqueue_object(object);
                         }});
 }
@@ -113,12 +115,16 @@ void note_own_write(const json& written) {
   pass.controller->own_writes_[*pass.key] = version;
 }
 
-bool Controller::own_write(const json& object) {
-  std::lock_guard lock(own_writes_mutex_);
-  const auto it = own_writes_.find(key_of(object));
-  if (it == own_writes_.end() || it->second != resource_version_of(object)) return false;
-  own_writes_.erase(it);
-  return true;
+bool Controller::own_write(const json& old_object, const json& now) {
+  {
+    std::lock_guard lock(own_writes_mutex_);
+    const auto it = own_writes_.find(key_of(now));
+    if (it == own_writes_.end() || it->second != resource_version_of(now)) return false;
+    own_writes_.erase(it);
+  }
+  // The answer to a write that changed nothing names the version someone else made: only a
+  // change of status alone is known to be ours.
+  return same_but_version(old_object, now, true);
 }
 
 void Controller::watch_owned(Informer& informer, const std::string& owner_group,

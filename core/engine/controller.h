@@ -46,12 +46,13 @@ using Mapper = std::function<std::vector<Request>(const json&)>;
 // cannot carry an owner reference, such as those in another namespace than their owner.
 Mapper owner_from_labels(const std::string& name_label, const std::string& namespace_label = "");
 
-// Tells the controller whose pass runs on this thread that the pass wrote `written` (the
-// server's answer to a write of the object it reconciles, such as its status): the watch
-// event of exactly that resourceVersion is the write coming back, and the controller's
-// primary watch lets it go by rather than reconcile the key again to compute what it just
-// wrote. Any other event of the key still counts. Outside a pass, or for another object,
-// does nothing.
+// Tells the controller whose pass runs on this thread that the pass wrote the status of the
+// object it reconciles, and `written` is the server's answer: the watch event of exactly that
+// resourceVersion, if it changes nothing but status, is the write coming back, and the
+// controller's primary watch lets it go by rather than reconcile the key again to compute
+// what it just wrote. Any other event of the key still counts (a write that changed nothing
+// answers with the version someone else made: a change beyond status is never taken for
+// ours). Outside a pass, or for another object, does nothing.
 void note_own_write(const json& written);
 
 class Controller {
@@ -90,8 +91,9 @@ class Controller {
   void remember(const std::string& key, const Result* outcome);
 
   friend void note_own_write(const json& written);
-  // Whether `object` is the answer note_own_write recorded for its key (the record goes).
-  bool own_write(const json& object);
+  // Whether the update from `old_object` to `now` is the status write note_own_write recorded
+  // (the record goes once its version comes).
+  bool own_write(const json& old_object, const json& now);
 
   std::string name_;
   Reconciler reconciler_;

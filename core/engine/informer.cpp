@@ -19,23 +19,9 @@ auto namespace_range(Map& map, const std::string& ns) {
   return std::pair(map.lower_bound(ns + "/"), map.lower_bound(ns + "0"));
 }
 
-// Whether two cached forms of one object say the same but for metadata.resourceVersion
-// (object members are sorted: both are walked side by side).
-bool same_but_version(const json& a, const json& b) {
-  if (!a.is_object() || !b.is_object() || a.size() != b.size()) return false;
-  for (auto x = a.begin(), y = b.begin(); x != a.end(); ++x, ++y) {
-    if (x.key() != y.key()) return false;
-    if (x.key() != "metadata" || !x->is_object() || !y->is_object()) {
-      if (*x != *y) return false;
-      continue;
-    }
-    if (x->size() != y->size()) return false;
-    for (auto m = x->begin(), n = y->begin(); m != x->end(); ++m, ++n) {
-      if (m.key() != n.key() || (m.key() != "resourceVersion" && *m != *n)) return false;
-    }
-  }
-  return true;
-}
+// How long a create waits for another owner's create of the same name: longer than one
+// request with its retries takes, short of a worker stuck for good.
+constexpr auto kClaimWait = std::chrono::seconds(60);
 
 constexpr auto kMinBackoff = std::chrono::seconds(1);
 constexpr auto kMaxBackoff = std::chrono::seconds(30);
@@ -131,28 +117,38 @@ bool Informer::applied(const json& cached, std::uint64_t desired_hash) const {
 Informer::Claim Informer::claim_create(const std::string& ns, const std::string& name,
                                        const std::string& owner_uid) {
   const auto key = make_key(ns, name);
+  const auto deadline = std::chrono::steady_clock::now() + kClaimWait;
   std::unique_lock lock(mutex_);
   for (;;) {
     if (objects_.count(key) > 0) return Claim::Cached;
     const auto it = claims_.find(key);
     if (it == claims_.end() || it->second.owner_uid == owner_uid) {
-      claims_.insert_or_assign(key, CreateClaim{owner_uid, true});
+      claims_.insert_or_assign(key, CreateClaim{owner_uid, true, {}});
       return Claim::Claimed;
     }
     if (!it->second.in_flight || stop_) return Claim::Taken;
-    cv_.wait(lock);  // the other owner's create answers within one request
+    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      throw Error("creating " + type_.kind + " " + key + " waited " +
+                  std::to_string(kClaimWait.count()) +
+                  "s for another owner's create of that name to answer; retrying");
+    }
   }
 }
 
-void Informer::end_claim(const std::string& ns, const std::string& name, bool created) {
+void Informer::end_claim(const std::string& ns, const std::string& name,
+                         const std::string& owner_uid, bool created) {
   {
     std::lock_guard lock(mutex_);
-    // None left when the object's watch event came before its create's answer.
-    if (const auto it = claims_.find(make_key(ns, name)); it != claims_.end()) {
-      if (created)
+    // None left when the object's watch event came before its create's answer, and another
+    // owner's claim then: neither is this one's to end.
+    const auto it = claims_.find(make_key(ns, name));
+    if (it != claims_.end() && it->second.owner_uid == owner_uid && it->second.in_flight) {
+      if (created) {
         it->second.in_flight = false;
-      else
+        it->second.ended = std::chrono::steady_clock::now();
+      } else {
         claims_.erase(it);
+      }
     }
   }
   cv_.notify_all();
@@ -285,7 +281,7 @@ bool Informer::store(const json& object, std::optional<AppliedRecord> record,
     if (!record) record = early->second;
     applied_early_.erase(early);
   }
-  claims_.erase(key);
+  if (claims_.erase(key) > 0) cv_.notify_all();  // a waiting claim now finds it cached
   std::optional<json> slim;
   if (slim_ && record) slim = slim_(object);
   const auto& cached = slim ? *slim : object;
@@ -321,6 +317,7 @@ std::optional<Informer::AppliedRecord> Informer::erase(const std::string& key, c
 }
 
 std::string Informer::relist(const std::string& ns) {
+  const auto listed_at = std::chrono::steady_clock::now();
   auto list =
       client_.list(type_, ns, {.label_selector = label_selector_, .drop_managed_fields = true});
   ++lists_;
@@ -364,9 +361,12 @@ std::string Informer::relist(const std::string& ns) {
     // records after the DELETED event).
     const auto [first, last] = namespace_range(applied_early_, ns);
     applied_early_.erase(first, last);
-    // Likewise a created claim (a create still in flight may come after the list).
-    for (auto [it, end] = namespace_range(claims_, ns); it != end;)
-      it = it->second.in_flight ? std::next(it) : claims_.erase(it);
+    // Likewise a claim whose create answered before the list was asked for (one still in
+    // flight, or answered since, may have come after the list).
+    for (auto [it, end] = namespace_range(claims_, ns); it != end;) {
+      const bool before = !it->second.in_flight && it->second.ended < listed_at;
+      it = before ? claims_.erase(it) : std::next(it);
+    }
     listed_.insert(ns);
     synced_ = listed_.size() >= std::max<std::size_t>(namespaces_.size(), 1);
   }
@@ -398,12 +398,12 @@ void Informer::apply_event(client::WatchEvent& event) {
     }
     if (event.type == "DELETED") {
       applied_early_.erase(key);  // the object's record went with it
-      claims_.erase(key);
+      if (claims_.erase(key) > 0) cv_.notify_all();
     } else {
       unchanged = store(object, record, old_object.is_null() ? nullptr : &old_object);
     }
   }
-  if (unchanged) return;  // nothing a reader of the cache could see changed
+  if (unchanged) return;  // cached with its new resourceVersion; nothing else kept changed
   for (const auto& handler : handlers()) {
     if (event.type == "DELETED") {
       if (handler.on_delete) handler.on_delete(object);

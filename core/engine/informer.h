@@ -75,17 +75,22 @@ class Informer {
   //  - Claimed: neither cached nor claimed by another owner: the caller creates it, then ends
   //    the claim with end_claim (`created` false frees the name);
   //  - Cached: the object is in the cache now: the caller reads it again;
-  //  - Taken: another owner created it and the cache has not seen it yet.
-  // It waits while another owner's create of that name is in flight (one request). A created
-  // claim lasts until the object is cached or deleted, or a list lacks it.
+  //  - Taken: another owner created it and the cache has not seen it yet (or the informer is
+  //    stopping): the caller asks the server.
+  // While another owner's create of that name is in flight it waits for its answer (one
+  // request with its retries), at most 60 s, then throws kapp::Error (the pass is retried).
+  // A created claim lasts until the object is cached or deleted, or a list asked for after
+  // the create answered lacks it.
   enum class Claim { Claimed, Cached, Taken };
   Claim claim_create(const std::string& ns, const std::string& name, const std::string& owner_uid);
-  void end_claim(const std::string& ns, const std::string& name, bool created);
+  // Ends `owner_uid`'s claim (nothing if the claim is gone or another owner's).
+  void end_claim(const std::string& ns, const std::string& name, const std::string& owner_uid,
+                 bool created);
   // Handlers added after start() first receive an add for every cached object. A watched
   // update whose cached form says what the cached object said but for its resourceVersion
-  // (a Pod's phase, a condition's timestamp, managedFields: what the transform and slim drop)
-  // reaches no handler: what no controller reads cannot concern one (controller-runtime's
-  // ResourceVersionChangedPredicate, taken further by the cache's transforms).
+  // (a Pod's phase, a condition's timestamp: what the transform and slim drop) reaches no
+  // handler, though the cache keeps the new version: what no controller reads cannot concern
+  // one (a predicate, as controller-runtime's, decided once by what the cache keeps).
   void add_handler(EventHandler handler);
   // Watch streams last 5-10 minutes unless set (tests shorten it to exercise reconnects).
   void set_watch_timeout_seconds(int seconds) { watch_timeout_seconds_ = seconds; }
@@ -128,8 +133,6 @@ class Informer {
   std::string relist(const std::string& ns);
   void apply_event(client::WatchEvent& event);  // takes the event's object
   void transform(json& object) const;
-  // Caches an object whose key is not cached (slim if it has an applied record); erase removes
-  // a cached one (`object` is it, unpacked: its owners and index entries are found from it).
   struct AppliedRecord {
     std::uint64_t desired_hash, fingerprint;
   };
@@ -168,7 +171,8 @@ class Informer {
   std::map<std::string, AppliedRecord> applied_early_;
   struct CreateClaim {
     std::string owner_uid;
-    bool in_flight;  // its create has not answered yet
+    bool in_flight;                               // its create has not answered yet
+    std::chrono::steady_clock::time_point ended;  // when it answered (created)
   };
   std::map<std::string, CreateClaim> claims_;  // by key; waiters wait on cv_
   std::vector<EventHandler> handlers_;

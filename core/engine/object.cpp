@@ -66,4 +66,27 @@ bool refers_to(const json& owner_reference, const std::string& group, const std:
   return (slash == std::string::npos ? "" : api_version.substr(0, slash)) == group;
 }
 
+bool same_but_version(const json& a, const json& b, bool ignore_status) {
+  // Object members are sorted: both are walked side by side.
+  if (!a.is_object() || !b.is_object()) return a == b;
+  auto x = a.begin(), y = b.begin();
+  const auto skip = [ignore_status](const json& object, json::const_iterator& it) {
+    if (ignore_status && it != object.end() && it.key() == "status") ++it;
+  };
+  for (;; ++x, ++y) {
+    skip(a, x);
+    skip(b, y);
+    if (x == a.end() || y == b.end()) return x == a.end() && y == b.end();
+    if (x.key() != y.key()) return false;
+    if (x.key() != "metadata" || !x->is_object() || !y->is_object()) {
+      if (*x != *y) return false;
+      continue;
+    }
+    if (x->size() != y->size()) return false;
+    for (auto m = x->begin(), n = y->begin(); m != x->end(); ++m, ++n) {
+      if (m.key() != n.key() || (m.key() != "resourceVersion" && *m != *n)) return false;
+    }
+  }
+}
+
 }  // namespace kapp::engine

@@ -29,5 +29,8 @@ bool controlled_by(const json& object, const std::string& owner_uid);
 // Whether an owner reference names `kind` of API group `group` ("" for core); apiVersion is
 // "group/version", so an Application of another group (Argo CD's, KubeVela's) never matches.
 bool refers_to(const json& owner_reference, const std::string& group, const std::string& kind);
+// Whether two forms of one object say the same but for metadata.resourceVersion and, when
+// `ignore_status`, the status member (what a write to the status subresource changes).
+bool same_but_version(const json& a, const json& b, bool ignore_status = false);
 
 }  // namespace kapp::engine

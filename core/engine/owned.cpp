@@ -48,16 +48,18 @@ Creation create_claimed(client::Client& client, Informer& cache, const json& des
     case Informer::Claim::Claimed:
       break;
   }
-  json created;
-  try {
-    created = create_absent(client, cache.type(), desired);
-  } catch (...) {
-    cache.end_claim(ns, name, false);
-    throw;
-  }
-  if (!created.is_null()) cache.remember_applied(created, desired_hash);
-  cache.end_claim(ns, name, !created.is_null());
-  return created.is_null() ? Creation::Present : Creation::Created;
+  // Ends the claim however this returns: created only once the answer is recorded.
+  struct EndClaim {
+    Informer& cache;
+    const std::string &ns, &name, &owner_uid;
+    bool created = false;
+    ~EndClaim() { cache.end_claim(ns, name, owner_uid, created); }
+  } claim{cache, ns, name, owner_uid};
+  const auto created = create_absent(client, cache.type(), desired);
+  if (created.is_null()) return Creation::Present;
+  cache.remember_applied(created, desired_hash);
+  claim.created = true;
+  return Creation::Created;
 }
 
 }  // namespace
@@ -95,8 +97,8 @@ bool apply_owned(client::Client& client, Informer& cache, const json& desired,
     switch (create_claimed(client, cache, desired, owner_uid, desired_hash)) {
       case Creation::Created:
         return true;
-      case Creation::Taken:
-        return false;
+      case Creation::Taken:  // read it from the server, then judge it (adopt included)
+        break;
       case Creation::Present:
         live = cache.get(ns, name);
         break;

@@ -44,14 +44,16 @@ using AdoptRule = std::function<bool(const json& live)>;
 // would change (server-side apply's conflict rule), and only then is the server asked, as it
 // is for an object missing from a cache that has not synced; that apply carries the
 // resourceVersion that was checked (a 409 then means someone else created it meanwhile).
-// Each create holds a claim on the name (Informer::claim_create): all owners apply under one
-// field manager, so without it a second owner's create would update an object the first
-// created a moment ago. Returns false, writing nothing, when an object of that name exists
-// and is not controlled by `owner_uid` nor accepted by `adopt`, or another owner's create
-// claimed it: the never-take-over rule. (A foreign object, made by another field manager
-// within the cache's lag, that already holds every value `desired` sets is shared, not
-// refused: apply without force has no create-only precondition.) Throws ApiError on a
-// refused request.
+// A create from a synced cache holds a claim on the name (Informer::claim_create): all owners
+// apply under one field manager, so without it a second owner's create would update an object
+// the first created a moment ago; a name another owner's create took is read from the server.
+// (While the cache has not synced, the read comes first and the create is not claimed.)
+// Returns false, writing nothing, when an object of that name exists and is not controlled by
+// `owner_uid` nor accepted by `adopt`: the never-take-over rule. (A foreign object, made by
+// another field manager within the cache's lag, that already holds every value `desired` sets
+// is shared, not refused: apply without force has no create-only precondition.) Throws
+// ApiError on a refused request, kapp::Error when another owner's create of the name does not
+// answer within a minute.
 bool apply_owned(client::Client& client, Informer& cache, const json& desired,
                  const std::string& owner_uid, const AdoptRule& adopt = nullptr);
 // The same, with `live` the cached object as the caller has just read it (cache.get of the

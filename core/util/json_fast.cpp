@@ -17,8 +17,8 @@ using nlohmann::json;
 // simdjson keeps about 14 bytes per byte of the largest document a parser has parsed (its
 // tape, structural indexes and string buffer): larger documents go to nlohmann's parser.
 constexpr std::size_t kMaxFastBytes = 32 * 1024;
-// Parsers kept for reuse: about as many as parse at once (an informer's thread each, on a
-// machine of a few cores); more are freed after use.
+// Parsers kept for reuse: about as many as parse at once on a machine of a few cores (the
+// informers' threads parse events, the workers' answers); more are freed after use.
 constexpr std::size_t kKeptParsers = 4;
 
 struct FastParser {
@@ -45,7 +45,7 @@ class ParserPool {
   }
   void give(std::unique_ptr<FastParser> parser) {
     std::lock_guard lock(mutex_);
-    if (idle_.size() < kKeptParsers) idle_.push_back(std::move(parser));
+    if (parser->usable && idle_.size() < kKeptParsers) idle_.push_back(std::move(parser));
   }
 
  private:

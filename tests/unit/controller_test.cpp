@@ -3,9 +3,11 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/client/resource.h"
 #include "core/engine/controller.h"
@@ -46,6 +48,23 @@ nlohmann::json shop(const std::string& version, const std::string& phase) {
           {"metadata", {{"name", "shop"}, {"namespace", "demo"}, {"resourceVersion", version}}},
           {"status", {{"phase", phase}}}};
 }
+
+// An informer of the ConfigMaps of "demo" over a fake API server that lists `items` and
+// holds `events` back until `api->release()`.
+struct HeldWatch {
+  HeldWatch(nlohmann::json items, std::vector<nlohmann::json> events) {
+    auto transport =
+        std::make_unique<kapp::test::FakeListWatch>(std::move(items), std::move(events));
+    api = transport.get();
+    api->hold();
+    client = std::make_unique<kapp::client::Client>(
+        kapp::client::RestConfig{.server = "https://fake.invalid"}, std::move(transport));
+    informer = std::make_unique<Informer>(*client, kapp::client::resources::kConfigMap, "demo");
+  }
+  kapp::test::FakeListWatch* api;  // owned by `client`
+  std::unique_ptr<kapp::client::Client> client;
+  std::unique_ptr<Informer> informer;
+};
 
 }  // namespace
 
@@ -102,14 +121,9 @@ TEST_CASE("a failed pass does not settle: the key is retried, then settles") {
 
 TEST_CASE("a pass's own write coming back through the watch is not reconciled again") {
   using nlohmann::json;
-  auto transport = std::make_unique<kapp::test::FakeListWatch>(
-      json::array({shop("5", "Pending")}),
-      std::vector<json>{{{"type", "MODIFIED"}, {"object", shop("6", "Running")}}});
-  auto* api = transport.get();
-  api->hold();
-  kapp::client::Client fake(kapp::client::RestConfig{.server = "https://fake.invalid"},
-                            std::move(transport));
-  Informer informer(fake, kapp::client::resources::kConfigMap, "demo");
+  HeldWatch watch(json::array({shop("5", "Pending")}),
+                  {{{"type", "MODIFIED"}, {"object", shop("6", "Running")}}});
+  auto& informer = *watch.informer;
   std::atomic<int> passes{0};
   Controller controller("own-write", [&](const Request&) {
     if (++passes == 1) kapp::engine::note_own_write(shop("6", "Running"));  // its status write
@@ -121,39 +135,57 @@ TEST_CASE("a pass's own write coming back through the watch is not reconciled ag
   controller.start();
   informer.start();
   REQUIRE(eventually([&] { return skipped("own-write") >= 1; }));  // the first pass settled
-  api->release();
+  watch.api->release();
   REQUIRE(eventually([&] { return echoed.load(); }));
   const auto before = skipped("own-write");
   REQUIRE(eventually([&] { return skipped("own-write") >= before + 2; }));
   CHECK(passes == 1);
 }
 
+namespace {
+
+// Runs a controller over `watch` whose first pass notes `written` as its own write, releases
+// the events once it has, and answers whether a later pass found the object's data edited.
+bool second_pass_after_own_write(HeldWatch& watch, const nlohmann::json& written,
+                                 const std::string& name) {
+  std::atomic<int> passes{0};
+  std::atomic<bool> noted{false}, saw_edit{false};
+  Controller controller(name, [&](const Request&) {
+    if (++passes == 1) {
+      kapp::engine::note_own_write(written);
+      noted = true;
+    } else if (watch.informer->get("demo", "shop").value().contains("data")) {
+      saw_edit = true;
+    }
+    return Result::settled_after(1h);
+  });
+  controller.watch_primary(*watch.informer);
+  controller.start();
+  watch.informer->start();
+  if (!eventually([&] { return noted.load(); })) return false;
+  watch.api->release();
+  return eventually([&] { return saw_edit.load(); });
+}
+
+}  // namespace
+
 TEST_CASE("an event after a pass's own write is reconciled") {
   using nlohmann::json;
   auto later = shop("7", "Running");
   later["data"] = {{"edited", "by someone"}};
-  auto transport = std::make_unique<kapp::test::FakeListWatch>(
-      json::array({shop("5", "Pending")}),
-      std::vector<json>{{{"type", "MODIFIED"}, {"object", shop("6", "Running")}},
-                        {{"type", "MODIFIED"}, {"object", later}}});
-  auto* api = transport.get();
-  api->hold();
-  kapp::client::Client fake(kapp::client::RestConfig{.server = "https://fake.invalid"},
-                            std::move(transport));
-  Informer informer(fake, kapp::client::resources::kConfigMap, "demo");
-  std::atomic<int> passes{0};
-  std::atomic<bool> noted{false};
-  Controller controller("after-own-write", [&](const Request&) {
-    if (++passes == 1) {
-      kapp::engine::note_own_write(shop("6", "Running"));
-      noted = true;
-    }
-    return Result::settled_after(1h);
-  });
-  controller.watch_primary(informer);
-  controller.start();
-  informer.start();
-  REQUIRE(eventually([&] { return noted.load(); }));
-  api->release();
-  CHECK(eventually([&] { return passes == 2; }));
+  HeldWatch watch(json::array({shop("5", "Pending")}),
+                  {{{"type", "MODIFIED"}, {"object", shop("6", "Running")}},
+                   {{"type", "MODIFIED"}, {"object", later}}});
+  CHECK(second_pass_after_own_write(watch, shop("6", "Running"), "after-own-write"));
+}
+
+TEST_CASE("an own write's answer that names someone else's change is reconciled") {
+  // A status write that changed nothing answers with the object's latest version: here an
+  // edit of someone else's, which must not be taken for the write coming back.
+  using nlohmann::json;
+  auto edited = shop("7", "Running");
+  edited["data"] = {{"edited", "by someone"}};
+  HeldWatch watch(json::array({shop("5", "Running")}),
+                  {{{"type", "MODIFIED"}, {"object", edited}}});
+  CHECK(second_pass_after_own_write(watch, edited, "no-op-write"));
 }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -251,7 +252,7 @@ TEST_CASE("a name another owner created but the cache has not seen is taken") {
   auto api = fake_client(json::array());
   Informer informer(api, client::resources::kConfigMap, "demo");
   REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
-  informer.end_claim("demo", "a", true);
+  informer.end_claim("demo", "a", "owner-1", true);
   CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Taken);
   CHECK(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);  // its own
   CHECK(informer.claim_create("demo", "b", "owner-2") == Informer::Claim::Claimed);
@@ -261,25 +262,28 @@ TEST_CASE("a create that failed frees the name for another owner") {
   auto api = fake_client(json::array());
   Informer informer(api, client::resources::kConfigMap, "demo");
   REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
-  informer.end_claim("demo", "a", false);
+  informer.end_claim("demo", "a", "owner-1", false);
   CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Claimed);
 }
 
-TEST_CASE("a claim waits for another owner's create in flight and then sees it taken") {
+TEST_CASE("a claim waits for another owner's create in flight, and takes the name it freed") {
   auto api = fake_client(json::array());
   Informer informer(api, client::resources::kConfigMap, "demo");
   REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
-  std::atomic<bool> answered{false};
-  Informer::Claim second = Informer::Claim::Claimed;
-  std::thread other([&] {
-    second = informer.claim_create("demo", "a", "owner-2");
-    answered = true;
-  });
-  // Whether or not the other thread is already waiting, it must not answer before the create.
-  CHECK_FALSE(answered.load());
-  informer.end_claim("demo", "a", true);
-  other.join();
-  CHECK(second == Informer::Claim::Taken);
+  // Without the wait, the name would be answered Taken while owner-1's create is in flight.
+  auto second =
+      std::async(std::launch::async, [&] { return informer.claim_create("demo", "a", "owner-2"); });
+  informer.end_claim("demo", "a", "owner-1", false);  // its create failed
+  CHECK(second.get() == Informer::Claim::Claimed);
+}
+
+TEST_CASE("a claim is ended only by its owner") {
+  auto api = fake_client(json::array());
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
+  informer.end_claim("demo", "a", "owner-2", false);  // not owner-2's to free
+  informer.end_claim("demo", "a", "owner-1", true);
+  CHECK(informer.claim_create("demo", "a", "owner-3") == Informer::Claim::Taken);
 }
 
 TEST_CASE("a cached object is not claimed: the caller reads it") {
@@ -291,14 +295,21 @@ TEST_CASE("a cached object is not claimed: the caller reads it") {
 }
 
 TEST_CASE("a created claim ends once its object is cached and then deleted") {
-  auto api = fake_client(json::array(), {{{"type", "ADDED"}, {"object", config_map("a", "11")}},
-                                         {{"type", "DELETED"}, {"object", config_map("a", "12")}}});
+  auto transport = std::make_unique<kapp::test::FakeListWatch>(
+      json::array(), std::vector<json>{{{"type", "ADDED"}, {"object", config_map("a", "11")}},
+                                       {{"type", "DELETED"}, {"object", config_map("a", "12")}}});
+  auto* watch = transport.get();
+  watch->hold();
+  client::Client api(client::RestConfig{.server = "https://fake.invalid"}, std::move(transport));
   Informer informer(api, client::resources::kConfigMap, "demo");
-  REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
-  informer.end_claim("demo", "a", true);
   std::atomic<int> deletions{0};
   informer.add_handler({nullptr, nullptr, [&](const json&) { ++deletions; }});
   informer.start();
+  REQUIRE(informer.wait_for_sync(5s));  // listed before the claim: the list cannot end it
+  REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
+  informer.end_claim("demo", "a", "owner-1", true);
+  CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Taken);
+  watch->release();
   REQUIRE(eventually([&] { return deletions == 1; }));
   CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Claimed);
 }
@@ -306,7 +317,7 @@ TEST_CASE("a created claim ends once its object is cached and then deleted") {
 TEST_CASE("an update that changes only what the cache does not keep reaches no handler") {
   auto edited = config_map("a", "12");
   edited["data"]["k"] = "edited";
-  // rv 11: only its resourceVersion and managedFields (which the transform drops) differ
+  // rv 11: only its resourceVersion and managedFields (which the client leaves out) differ
   // from the listed object (list items get their kind, as watched objects come with theirs).
   auto same = config_map("a", "11");
   same["metadata"]["managedFields"][0]["manager"] = "someone-else";

@@ -34,7 +34,8 @@ json owned_config_map(const std::string& owner_uid) {
 
 }  // namespace
 
-TEST_CASE("a second owner's create of a name the cache has not seen yet writes nothing") {
+TEST_CASE(
+    "a second owner's create of a name the cache has not seen yet reads it and writes nothing") {
   auto lister = kapp::test::fake_client(json::array());
   Informer cache(lister, client::resources::kConfigMap, "demo");
   cache.start();
@@ -45,10 +46,15 @@ TEST_CASE("a second owner's create of a name the cache has not seen yet writes n
   created["metadata"]["resourceVersion"] = "20";
   api.transport.answer(201, created.dump());
 
+  api.transport.answer(200, created.dump());  // the read of the name the first one took
+
   CHECK(kapp::engine::apply_owned(*api.client, cache, owned_config_map("uid-first"), "uid-first"));
   // The cache still lacks it: under one field manager, an apply would update the first's.
   REQUIRE_FALSE(cache.get("demo", "api"));
   CHECK_FALSE(
       kapp::engine::apply_owned(*api.client, cache, owned_config_map("uid-second"), "uid-second"));
-  CHECK(api.transport.requests().size() == 1);
+  const auto requests = api.transport.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0].method == "PATCH");
+  CHECK(requests[1].method == "GET");  // asked, then refused: no write
 }
