@@ -78,6 +78,12 @@ TEST_CASE("a pod still creating its container does not fail the component") {
   CHECK(component_status(o)["phase"] == "Pending");
 }
 
+TEST_CASE("pod_failure names the pod and the reason, and nothing for a pod that does not fail") {
+  CHECK(pod_failure(pod_waiting("ImagePullBackOff")) == "pod web-1: ImagePullBackOff (m)");
+  CHECK_FALSE(pod_failure(pod_waiting("ContainerCreating")));
+  CHECK_FALSE(pod_failure({{"metadata", {{"name", "web-1"}}}}));  // no status: not failing
+}
+
 TEST_CASE("an exceeded progress deadline fails the component") {
   auto w = deployment(2, 1);
   w["status"]["conditions"] = {{{"type", "Progressing"},

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "core/controllers/application/reconciler.h"
+#include "core/controllers/application/status.h"
 #include "core/engine/object.h"
 #include "core/names.h"
 
@@ -25,7 +26,14 @@ void setup(engine::Manager& manager) {
   }
   const auto app_of_labelled = engine::owner_from_labels(names::kApplicationLabel);
   controller.watch_mapped(manager.informer(res::kPersistentVolumeClaim), app_of_labelled);
-  controller.watch_mapped(manager.informer(res::kPod), app_of_labelled);
+  // A pod concerns its Application only while it fails (pod_failure is all the status reads
+  // of pods): one created, Running or deleted without failing changes nothing. An update
+  // maps the old pod too, so a failure that ends is seen.
+  controller.watch_mapped(manager.informer(res::kPod),
+                          [app_of_labelled](const json& pod) -> std::vector<Request> {
+                            if (!pod_failure(pod)) return {};
+                            return app_of_labelled(pod);
+                          });
 }
 
 }  // namespace kapp::controllers::application

@@ -3,9 +3,6 @@
 #include "core/engine/status.h"
 
 namespace kapp::controllers::application {
-namespace {
-
-using engine::condition;
 
 // Container states that will not fix themselves: the component has failed.
 std::optional<std::string> pod_failure(const json& pod) {
@@ -28,6 +25,10 @@ std::optional<std::string> pod_failure(const json& pod) {
   }
   return std::nullopt;
 }
+
+namespace {
+
+using engine::condition;
 
 std::optional<std::string> workload_failure(const json& workload) {
   for (const auto& c :

@@ -25,6 +25,11 @@ struct ComponentObservation {
   std::string failure_reason;  // the Ready condition's reason for `failure` ("": ComponentFailed)
 };
 
+// Why a pod fails for good: a container waiting for a reason that will not fix itself
+// (ErrImagePull, ImagePullBackOff, CrashLoopBackOff, ...), as "pod NAME: REASON (message)";
+// nothing otherwise. The only thing the status reads of a pod.
+std::optional<std::string> pod_failure(const json& pod);
+
 // The component's entry of status.components: name, source, workload, phase, replicas, message.
 json component_status(const ComponentObservation& observation);
 
