@@ -19,8 +19,9 @@ auto namespace_range(Map& map, const std::string& ns) {
   return std::pair(map.lower_bound(ns + "/"), map.lower_bound(ns + "0"));
 }
 
-// How long a create waits for another owner's create of the same name: longer than one
-// request with its retries takes, short of a worker stuck for good.
+// How long a create waits for another owner's create of the same name. A request and its
+// retries usually answer well within it (a slow server can take longer: the waiter's pass
+// then fails and is retried), and a worker is not held for good.
 constexpr auto kClaimWait = std::chrono::seconds(60);
 
 constexpr auto kMinBackoff = std::chrono::seconds(1);
@@ -127,12 +128,20 @@ Informer::Claim Informer::claim_create(const std::string& ns, const std::string&
       return Claim::Claimed;
     }
     if (!it->second.in_flight || stop_) return Claim::Taken;
-    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+    ++claims_waiting_;
+    const auto woken = cv_.wait_until(lock, deadline);
+    --claims_waiting_;
+    if (woken == std::cv_status::timeout) {
       throw Error("creating " + type_.kind + " " + key + " waited " +
                   std::to_string(kClaimWait.count()) +
                   "s for another owner's create of that name to answer; retrying");
     }
   }
+}
+
+int Informer::claims_waiting() const {
+  std::lock_guard lock(mutex_);
+  return claims_waiting_;
 }
 
 void Informer::end_claim(const std::string& ns, const std::string& name,

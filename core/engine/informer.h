@@ -79,6 +79,7 @@ class Informer {
   //    stopping): the caller asks the server.
   // While another owner's create of that name is in flight it waits for its answer (one
   // request with its retries), at most 60 s, then throws kapp::Error (the pass is retried).
+  // A create that failed without a clear refusal ends its claim as created: it may have been.
   // A created claim lasts until the object is cached or deleted, or a list asked for after
   // the create answered lacks it.
   enum class Claim { Claimed, Cached, Taken };
@@ -86,6 +87,8 @@ class Informer {
   // Ends `owner_uid`'s claim (nothing if the claim is gone or another owner's).
   void end_claim(const std::string& ns, const std::string& name, const std::string& owner_uid,
                  bool created);
+  // How many claim_create calls wait for another owner's create now (for tests).
+  int claims_waiting() const;
   // Handlers added after start() first receive an add for every cached object. A watched
   // update whose cached form says what the cached object said but for its resourceVersion
   // (a Pod's phase, a condition's timestamp: what the transform and slim drop) reaches no
@@ -158,7 +161,7 @@ class Informer {
   client::ResourceType type_;
   std::vector<std::string> namespaces_;
   mutable std::mutex mutex_;
-  std::condition_variable cv_;  // signals sync and stop
+  std::condition_variable cv_;  // signals sync, stop and claims' changes
   struct Cached {
     PackedObject object;                   // see packed_object.h
     std::optional<AppliedRecord> applied;  // what it was last checked against
@@ -175,6 +178,7 @@ class Informer {
     std::chrono::steady_clock::time_point ended;  // when it answered (created)
   };
   std::map<std::string, CreateClaim> claims_;  // by key; waiters wait on cv_
+  int claims_waiting_ = 0;
   std::vector<EventHandler> handlers_;
   Transform transform_;         // set before start(), then only read
   Slim slim_;                   // likewise

@@ -48,17 +48,27 @@ Creation create_claimed(client::Client& client, Informer& cache, const json& des
     case Informer::Claim::Claimed:
       break;
   }
-  // Ends the claim however this returns: created only once the answer is recorded.
+  // Ends the claim however this returns. A create that failed without a clear refusal (a
+  // timeout, a broken connection, a 5xx) may have been made: the name stays taken until the
+  // watch or a list says, rather than freed for another owner's apply to update it.
   struct EndClaim {
     Informer& cache;
     const std::string &ns, &name, &owner_uid;
-    bool created = false;
+    bool created = true;
     ~EndClaim() { cache.end_claim(ns, name, owner_uid, created); }
   } claim{cache, ns, name, owner_uid};
-  const auto created = create_absent(client, cache.type(), desired);
-  if (created.is_null()) return Creation::Present;
+  json created;
+  try {
+    created = create_absent(client, cache.type(), desired);
+  } catch (const ApiError& e) {
+    if (e.code() >= 400 && e.code() < 500) claim.created = false;  // refused: nothing made
+    throw;
+  }
+  if (created.is_null()) {  // a conflict: someone else's object holds the name
+    claim.created = false;
+    return Creation::Present;
+  }
   cache.remember_applied(created, desired_hash);
-  claim.created = true;
   return Creation::Created;
 }
 

@@ -66,6 +66,13 @@ struct HeldWatch {
   std::unique_ptr<Informer> informer;
 };
 
+// Declared after a controller whose watches an informer feeds: stops the informer before the
+// controller goes, so no handler calls into a controller being destroyed.
+struct StopsFirst {
+  Informer& informer;
+  ~StopsFirst() { informer.stop(); }
+};
+
 }  // namespace
 
 TEST_CASE("a settled key's periodic passes are skipped until an event concerns it") {
@@ -130,6 +137,7 @@ TEST_CASE("a pass's own write coming back through the watch is not reconciled ag
     return Result::settled_after(5ms);
   });
   controller.watch_primary(informer);
+  StopsFirst stops_first{informer};
   std::atomic<bool> echoed{false};  // handlers run in order: the controller's has run by then
   informer.add_handler({nullptr, [&](const json&, const json&) { echoed = true; }, nullptr});
   controller.start();
@@ -160,6 +168,7 @@ bool second_pass_after_own_write(HeldWatch& watch, const nlohmann::json& written
     return Result::settled_after(1h);
   });
   controller.watch_primary(*watch.informer);
+  StopsFirst stops_first{*watch.informer};
   controller.start();
   watch.informer->start();
   if (!eventually([&] { return noted.load(); })) return false;

@@ -273,6 +273,7 @@ TEST_CASE("a claim waits for another owner's create in flight, and takes the nam
   // Without the wait, the name would be answered Taken while owner-1's create is in flight.
   auto second =
       std::async(std::launch::async, [&] { return informer.claim_create("demo", "a", "owner-2"); });
+  REQUIRE(eventually([&] { return informer.claims_waiting() == 1; }));
   informer.end_claim("demo", "a", "owner-1", false);  // its create failed
   CHECK(second.get() == Informer::Claim::Claimed);
 }
@@ -344,4 +345,22 @@ TEST_CASE("an update that changes only what the cache does not keep reaches no h
   CHECK(updates == std::vector<std::string>{"12"});
   // The cache holds the latest version all the same.
   CHECK(informer.get("demo", "a").value()["metadata"]["resourceVersion"] == "12");
+}
+
+TEST_CASE("a claim waiting for another owner's create finds the object once the watch shows it") {
+  auto transport = std::make_unique<kapp::test::FakeListWatch>(
+      json::array(), std::vector<json>{{{"type", "ADDED"}, {"object", config_map("a", "11")}}});
+  auto* watch = transport.get();
+  watch->hold();
+  client::Client api(client::RestConfig{.server = "https://fake.invalid"}, std::move(transport));
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.start();
+  REQUIRE(informer.wait_for_sync(5s));
+  REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
+  auto second =
+      std::async(std::launch::async, [&] { return informer.claim_create("demo", "a", "owner-2"); });
+  REQUIRE(eventually([&] { return informer.claims_waiting() == 1; }));
+  watch->release();  // owner-1's object comes before its create's answer
+  CHECK(second.get() == Informer::Claim::Cached);
+  informer.end_claim("demo", "a", "owner-1", true);
 }

@@ -58,3 +58,25 @@ TEST_CASE(
   CHECK(requests[0].method == "PATCH");
   CHECK(requests[1].method == "GET");  // asked, then refused: no write
 }
+
+TEST_CASE("a create that failed without an answer keeps the name from another owner's create") {
+  auto lister = kapp::test::fake_client(json::array());
+  Informer cache(lister, client::resources::kConfigMap, "demo");
+  cache.start();
+  REQUIRE(cache.wait_for_sync(5s));
+  kapp::test::FakeClient api;
+  // The server may have made it before the connection broke: the second owner must read.
+  api.transport.fail("connection reset", kapp::TransportError::Kind::ConnectionBroken);
+  auto made = owned_config_map("uid-first");
+  made["metadata"]["uid"] = "cm-1";
+  api.transport.answer(200, made.dump());
+
+  CHECK_THROWS_AS(
+      kapp::engine::apply_owned(*api.client, cache, owned_config_map("uid-first"), "uid-first"),
+      kapp::TransportError);
+  CHECK_FALSE(
+      kapp::engine::apply_owned(*api.client, cache, owned_config_map("uid-second"), "uid-second"));
+  const auto requests = api.transport.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[1].method == "GET");
+}

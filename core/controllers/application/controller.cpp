@@ -31,7 +31,11 @@ void setup(engine::Manager& manager) {
   // maps the old pod too, so a failure that ends is seen.
   controller.watch_mapped(manager.informer(res::kPod),
                           [app_of_labelled](const json& pod) -> std::vector<Request> {
-                            if (!pod_failure(pod)) return {};
+                            try {
+                              if (!pod_failure(pod)) return {};
+                            } catch (const std::exception&) {
+                              // A malformed pod: its Application's pass will say so.
+                            }
                             return app_of_labelled(pod);
                           });
 }

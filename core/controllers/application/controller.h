@@ -8,8 +8,8 @@
 namespace kapp::controllers::application {
 
 // Registers the reconciler (reconciler.h) and its watches on `manager` (before Manager::run):
-// the Applications, their Components, the objects they own, and the claims and pods labelled
-// with their name.
+// the Applications, their Components, the objects they own, the claims labelled with their
+// name, and the pods so labelled while they fail (application::pod_failure).
 void setup(engine::Manager& manager);
 
 }  // namespace kapp::controllers::application
