@@ -71,4 +71,20 @@ inline client::Client fake_client(json items, std::vector<json> events = {}) {
                         std::make_unique<FakeListWatch>(std::move(items), std::move(events)));
 }
 
+// A client of a FakeListWatch that holds its events until `api->release()`: the test says
+// when they come (after a sync, a claim, a pass).
+struct HeldListWatch {
+  HeldListWatch(json items, std::vector<json> events)
+      : HeldListWatch(std::make_unique<FakeListWatch>(std::move(items), std::move(events))) {}
+  FakeListWatch* api;  // owned by `client`
+  client::Client client;
+
+ private:
+  explicit HeldListWatch(std::unique_ptr<FakeListWatch> transport)
+      : api(transport.get()),
+        client(client::RestConfig{.server = "https://fake.invalid"}, std::move(transport)) {
+    api->hold();
+  }
+};
+
 }  // namespace kapp::test

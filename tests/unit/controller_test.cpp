@@ -50,19 +50,13 @@ nlohmann::json shop(const std::string& version, const std::string& phase) {
 }
 
 // An informer of the ConfigMaps of "demo" over a fake API server that lists `items` and
-// holds `events` back until `api->release()`.
+// holds `events` back until `fake.api->release()`.
 struct HeldWatch {
-  HeldWatch(nlohmann::json items, std::vector<nlohmann::json> events) {
-    auto transport =
-        std::make_unique<kapp::test::FakeListWatch>(std::move(items), std::move(events));
-    api = transport.get();
-    api->hold();
-    client = std::make_unique<kapp::client::Client>(
-        kapp::client::RestConfig{.server = "https://fake.invalid"}, std::move(transport));
-    informer = std::make_unique<Informer>(*client, kapp::client::resources::kConfigMap, "demo");
-  }
-  kapp::test::FakeListWatch* api;  // owned by `client`
-  std::unique_ptr<kapp::client::Client> client;
+  HeldWatch(nlohmann::json items, std::vector<nlohmann::json> events)
+      : fake(std::move(items), std::move(events)),
+        informer(
+            std::make_unique<Informer>(fake.client, kapp::client::resources::kConfigMap, "demo")) {}
+  kapp::test::HeldListWatch fake;
   std::unique_ptr<Informer> informer;
 };
 
@@ -143,7 +137,7 @@ TEST_CASE("a pass's own write coming back through the watch is not reconciled ag
   controller.start();
   informer.start();
   REQUIRE(eventually([&] { return skipped("own-write") >= 1; }));  // the first pass settled
-  watch.api->release();
+  watch.fake.api->release();
   REQUIRE(eventually([&] { return echoed.load(); }));
   const auto before = skipped("own-write");
   REQUIRE(eventually([&] { return skipped("own-write") >= before + 2; }));
@@ -172,7 +166,7 @@ bool second_pass_after_own_write(HeldWatch& watch, const nlohmann::json& written
   controller.start();
   watch.informer->start();
   if (!eventually([&] { return noted.load(); })) return false;
-  watch.api->release();
+  watch.fake.api->release();
   return eventually([&] { return saw_edit.load(); });
 }
 

@@ -296,13 +296,10 @@ TEST_CASE("a cached object is not claimed: the caller reads it") {
 }
 
 TEST_CASE("a created claim ends once its object is cached and then deleted") {
-  auto transport = std::make_unique<kapp::test::FakeListWatch>(
-      json::array(), std::vector<json>{{{"type", "ADDED"}, {"object", config_map("a", "11")}},
-                                       {{"type", "DELETED"}, {"object", config_map("a", "12")}}});
-  auto* watch = transport.get();
-  watch->hold();
-  client::Client api(client::RestConfig{.server = "https://fake.invalid"}, std::move(transport));
-  Informer informer(api, client::resources::kConfigMap, "demo");
+  kapp::test::HeldListWatch fake(json::array(),
+                                 {{{"type", "ADDED"}, {"object", config_map("a", "11")}},
+                                  {{"type", "DELETED"}, {"object", config_map("a", "12")}}});
+  Informer informer(fake.client, client::resources::kConfigMap, "demo");
   std::atomic<int> deletions{0};
   informer.add_handler({nullptr, nullptr, [&](const json&) { ++deletions; }});
   informer.start();
@@ -310,7 +307,7 @@ TEST_CASE("a created claim ends once its object is cached and then deleted") {
   REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
   informer.end_claim("demo", "a", "owner-1", true);
   CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Taken);
-  watch->release();
+  fake.api->release();
   REQUIRE(eventually([&] { return deletions == 1; }));
   CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Claimed);
 }
@@ -348,19 +345,16 @@ TEST_CASE("an update that changes only what the cache does not keep reaches no h
 }
 
 TEST_CASE("a claim waiting for another owner's create finds the object once the watch shows it") {
-  auto transport = std::make_unique<kapp::test::FakeListWatch>(
-      json::array(), std::vector<json>{{{"type", "ADDED"}, {"object", config_map("a", "11")}}});
-  auto* watch = transport.get();
-  watch->hold();
-  client::Client api(client::RestConfig{.server = "https://fake.invalid"}, std::move(transport));
-  Informer informer(api, client::resources::kConfigMap, "demo");
+  kapp::test::HeldListWatch fake(json::array(),
+                                 {{{"type", "ADDED"}, {"object", config_map("a", "11")}}});
+  Informer informer(fake.client, client::resources::kConfigMap, "demo");
   informer.start();
   REQUIRE(informer.wait_for_sync(5s));
   REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
   auto second =
       std::async(std::launch::async, [&] { return informer.claim_create("demo", "a", "owner-2"); });
   REQUIRE(eventually([&] { return informer.claims_waiting() == 1; }));
-  watch->release();  // owner-1's object comes before its create's answer
+  fake.api->release();  // owner-1's object comes before its create's answer
   CHECK(second.get() == Informer::Claim::Cached);
   informer.end_claim("demo", "a", "owner-1", true);
 }
