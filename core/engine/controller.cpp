@@ -1,5 +1,7 @@
 #include "core/engine/controller.h"
 
+#include <algorithm>
+
 #include "core/engine/metrics.h"
 #include "core/engine/object.h"
 #include "core/errors.h"
@@ -18,6 +20,9 @@ void declare_metrics() {
   m.histogram("kapp_workqueue_queue_duration_seconds",
               "Time a key waited in the queue before a worker took it.");
   m.counter("kapp_workqueue_retries_total", "Keys re-queued with back-off after an error.");
+  m.counter("kapp_controller_events_enqueued_total",
+            "Keys a watch event put in a controller's work queue, by the event's resource and "
+            "type (added, updated, deleted): what triggers its reconciles.");
   m.counter("kapp_controller_resync_skipped_total",
             "Periodic passes skipped: the key settled and no event concerned it since.");
 }
@@ -83,18 +88,28 @@ void Controller::enqueue_after(const Request& request, std::chrono::milliseconds
 }
 
 void Controller::watch_primary(Informer& informer) {
-  auto enqueue_object = [this](const json& object) { enqueue(Request::from_key(key_of(object))); };
-  informer.add_handler({enqueue_object,
+  const auto& resource = informer.type().resource;
+  auto enqueue_object = [this, resource](const json& object, const char* event) {
+    enqueue_from(Request::from_key(key_of(object)), resource, event);
+  };
+  informer.add_handler({[enqueue_object](const json& object) { enqueue_object(object, "added"); },
                         [this, enqueue_object](const json& old_object, const json& now) {
-                          if (!own_write(old_object, now)) enqueue_object(now);
+                          if (!own_write(old_object, now)) enqueue_object(now, "updated");
                         },
                         [this, enqueue_object](const json& object) {
                           {
                             std::lock_guard lock(own_writes_mutex_);
                             own_writes_.erase(key_of(object));
                           }
-                          enqueue_object(object);
+                          enqueue_object(object, "deleted");
                         }});
+}
+
+void Controller::enqueue_from(const Request& request, const std::string& resource,
+                              const char* event) {
+  Metrics::global().add("kapp_controller_events_enqueued_total",
+                        {{"controller", name_}, {"resource", resource}, {"event", event}});
+  enqueue(request);
 }
 
 namespace {
@@ -112,15 +127,44 @@ void note_own_write(const json& written) {
   const auto version = resource_version_of(written);
   if (version.empty()) return;
   std::lock_guard lock(pass.controller->own_writes_mutex_);
-  pass.controller->own_writes_[*pass.key] = version;
+  // Passes may write again before the watch brings the first write back: each is awaited.
+  auto& versions = pass.controller->own_writes_[*pass.key];
+  if (versions.size() == Controller::kOwnWritesAwaited) versions.erase(versions.begin());
+  versions.push_back(std::move(version));
+}
+
+void note_own_create(const std::string& resource, const json& created) {
+  const auto pass = current_pass;
+  if (pass.controller == nullptr) return;
+  auto version = resource_version_of(created);
+  if (version.empty()) return;
+  std::lock_guard lock(pass.controller->own_writes_mutex_);
+  pass.controller->own_creates_[resource + " " + key_of(created)] = {std::move(version), *pass.key};
+}
+
+bool Controller::own_create(const std::string& resource, const json& object,
+                            const std::vector<Request>& requests) {
+  std::lock_guard lock(own_writes_mutex_);
+  if (own_creates_.empty()) return false;
+  const auto it = own_creates_.find(resource + " " + key_of(object));
+  if (it == own_creates_.end()) return false;
+  const bool ours = it->second.version == resource_version_of(object) && requests.size() == 1 &&
+                    requests.front().key() == it->second.pass_key;
+  own_creates_.erase(it);
+  return ours;
 }
 
 bool Controller::own_write(const json& old_object, const json& now) {
   {
     std::lock_guard lock(own_writes_mutex_);
     const auto it = own_writes_.find(key_of(now));
-    if (it == own_writes_.end() || it->second != resource_version_of(now)) return false;
-    own_writes_.erase(it);
+    if (it == own_writes_.end()) return false;
+    auto& versions = it->second;
+    const auto version = std::find(versions.begin(), versions.end(), resource_version_of(now));
+    if (version == versions.end()) return false;
+    // The watch delivers in order: the writes before this one have come back, or never will.
+    versions.erase(versions.begin(), version + 1);
+    if (versions.empty()) own_writes_.erase(it);
   }
   // The answer to a write that changed nothing names the version someone else made: only a
   // change of status alone is known to be ours.
@@ -128,12 +172,15 @@ bool Controller::own_write(const json& old_object, const json& now) {
 }
 
 void Controller::watch_owned(Informer& informer, const std::string& owner_group,
-                             const std::string& owner_kind) {
-  watch_mapped(informer, [owner_group, owner_kind](const json& object) -> std::vector<Request> {
-    const auto owner = controller_of(object);
-    if (owner.is_null() || !refers_to(owner, owner_group, owner_kind)) return {};
-    return {Request{namespace_of(object), owner.value("name", "")}};
-  });
+                             const std::string& owner_kind, UpdatePredicate matters) {
+  watch_mapped(
+      informer,
+      [owner_group, owner_kind](const json& object) -> std::vector<Request> {
+        const auto owner = controller_of(object);
+        if (owner.is_null() || !refers_to(owner, owner_group, owner_kind)) return {};
+        return {Request{namespace_of(object), owner.value("name", "")}};
+      },
+      std::move(matters));
 }
 
 Mapper owner_from_labels(const std::string& name_label, const std::string& namespace_label) {
@@ -147,16 +194,31 @@ Mapper owner_from_labels(const std::string& name_label, const std::string& names
   };
 }
 
-void Controller::watch_mapped(Informer& informer, Mapper mapper) {
-  auto enqueue_mapped = [this, mapper](const json& object) {
-    for (const auto& request : mapper(object)) enqueue(request);
+void Controller::watch_mapped(Informer& informer, Mapper mapper, UpdatePredicate matters) {
+  const auto& resource = informer.type().resource;
+  auto enqueue_all = [this, resource](const std::vector<Request>& requests, const char* event) {
+    for (const auto& request : requests) enqueue_from(request, resource, event);
   };
-  informer.add_handler({enqueue_mapped,
-                        [enqueue_mapped](const json& old_object, const json& now) {
-                          enqueue_mapped(old_object);  // a changed owner or label concerns both
-                          enqueue_mapped(now);
-                        },
-                        enqueue_mapped});
+  informer.add_handler(
+      {[this, mapper, enqueue_all, resource](const json& object) {
+         const auto requests = mapper(object);
+         if (!own_create(resource, object, requests)) enqueue_all(requests, "added");
+       },
+       [this, mapper, enqueue_all, resource, matters](const json& old_object, const json& now) {
+         own_create(resource, now, {});  // an ADDED missed: forget the create
+         if (matters && !matters(old_object, now)) return;
+         // A changed owner or label concerns both; an unchanged one, once.
+         auto requests = mapper(old_object);
+         for (auto& request : mapper(now)) {
+           if (std::find(requests.begin(), requests.end(), request) == requests.end())
+             requests.push_back(std::move(request));
+         }
+         enqueue_all(requests, "updated");
+       },
+       [this, mapper, enqueue_all, resource](const json& object) {
+         own_create(resource, object, {});
+         enqueue_all(mapper(object), "deleted");
+       }});
 }
 
 void Controller::start() {

@@ -23,6 +23,7 @@ struct Request {
   std::string name;
   std::string key() const;
   static Request from_key(const std::string& key);
+  bool operator==(const Request&) const = default;
 };
 
 struct Result {
@@ -40,6 +41,9 @@ struct Result {
 using Reconciler = std::function<Result(const Request&)>;
 // Maps an event's object to the keys it concerns (e.g. a Component to its Application).
 using Mapper = std::function<std::vector<Request>(const json&)>;
+// Whether an update from `old_object` to `now` (as cached) may concern the reconciler
+// (controller-runtime's predicate.Funcs.UpdateFunc): false lets it go by.
+using UpdatePredicate = std::function<bool(const json& old_object, const json& now)>;
 
 // Maps an object to the owner its labels name: `name_label` holds the owner's name and
 // `namespace_label` its namespace (the object's own when "" or absent). For objects that
@@ -55,6 +59,14 @@ Mapper owner_from_labels(const std::string& name_label, const std::string& names
 // ours). Outside a pass, or for another object, does nothing.
 void note_own_write(const json& written);
 
+// Tells the controller whose pass runs on this thread that the pass created `created` (the
+// server's answer) of `resource` (plural: "deployments"): the ADDED event of exactly that
+// resourceVersion, if watch_owned or watch_mapped maps it to the key of that pass alone, is
+// the create coming back, and is let go by (as client-go's expectations let a ReplicaSet
+// controller await its own pods' creation). The pass must have judged the object by the
+// create's answer, which is what that event carries. Outside a pass does nothing.
+void note_own_create(const std::string& resource, const json& created);
+
 class Controller {
  public:
   Controller(std::string name, Reconciler reconciler, int workers = 2, RateLimits limits = {});
@@ -66,10 +78,12 @@ class Controller {
   void watch_primary(Informer& informer);
   // Reconcile the controlling owner: ownerReferences[controller=true] of `owner_kind` in API
   // group `owner_group` (controller-runtime's EnqueueRequestForOwner with OnlyControllerOwner).
+  // Updates count only when `matters` (if given) says so.
   void watch_owned(Informer& informer, const std::string& owner_group,
-                   const std::string& owner_kind);
-  // Reconcile whatever `mapper` says an object concerns.
-  void watch_mapped(Informer& informer, Mapper mapper);
+                   const std::string& owner_kind, UpdatePredicate matters = nullptr);
+  // Reconcile whatever `mapper` says an object concerns; updates only when `matters` (if
+  // given) says so.
+  void watch_mapped(Informer& informer, Mapper mapper, UpdatePredicate matters = nullptr);
 
   // Both count as a change: a settled key is reconciled again.
   void enqueue(const Request& request);
@@ -86,11 +100,22 @@ class Controller {
   void work();
   void process(const QueueItem& item);
   void changed(const std::string& key);
+  // enqueue, counted in kapp_controller_events_enqueued_total by the event that asked for it.
+  void enqueue_from(const Request& request, const std::string& resource, const char* event);
   // True (and the next look scheduled) when `key` settled and nothing concerned it since.
   bool skip_settled(const std::string& key);
   void remember(const std::string& key, const Result* outcome);
 
   friend void note_own_write(const json& written);
+  friend void note_own_create(const std::string& resource, const json& created);
+
+  // Tells the controller whose pass runs on this thread that the pass created `created` (the
+  // server's answer) of `resource` (plural: "deployments"): the ADDED event of exactly that
+  // resourceVersion, if watch_owned or watch_mapped maps it to the key of that pass alone, is
+  // the create coming back, and is let go by (as client-go's expectations let a ReplicaSet
+  // controller await its own pods' creation). The pass must have judged the object by the
+  // create's answer, which is what that event carries. Outside a pass does nothing.
+  void note_own_create(const std::string& resource, const json& created);
   // Whether the update from `old_object` to `now` is the status write note_own_write recorded
   // (the record goes once its version comes).
   bool own_write(const json& old_object, const json& now);
@@ -104,7 +129,18 @@ class Controller {
   std::unordered_map<std::string, std::chrono::milliseconds> settled_;  // key: its resync period
   std::unordered_map<std::string, bool> in_pass_;  // key: whether an event came during the pass
   std::mutex own_writes_mutex_;
-  std::unordered_map<std::string, std::string> own_writes_;  // key: resourceVersion it wrote
+  static constexpr std::size_t kOwnWritesAwaited = 4;  // per key, the newest
+  // key: the resourceVersions its passes wrote, oldest first, until the watch brings them
+  std::unordered_map<std::string, std::vector<std::string>> own_writes_;
+  struct OwnCreate {
+    std::string version;   // the create's answer's resourceVersion
+    std::string pass_key;  // the key whose pass created it
+  };
+  // Whether an ADDED `object` of `resource` that maps to `requests` is a create noted by
+  // note_own_create (the record goes with the object's first event, whichever it is).
+  bool own_create(const std::string& resource, const json& object,
+                  const std::vector<Request>& requests);
+  std::unordered_map<std::string, OwnCreate> own_creates_;  // "resource key": what created it
 };
 
 }  // namespace kapp::engine

@@ -38,7 +38,7 @@ enum class Creation { Created, Taken, Present };
 // (Informer::claim_create): Present when it exists after all (cached meanwhile, or a conflict:
 // the caller reads it), Taken when another owner of ours created it a moment ago.
 Creation create_claimed(client::Client& client, Informer& cache, const json& desired,
-                        const std::string& owner_uid, std::uint64_t desired_hash) {
+                        const std::string& owner_uid, std::uint64_t desired_hash, json* answer) {
   const auto ns = namespace_of(desired), name = name_of(desired);
   switch (cache.claim_create(ns, name, owner_uid)) {
     case Informer::Claim::Taken:
@@ -69,6 +69,8 @@ Creation create_claimed(client::Client& client, Informer& cache, const json& des
     return Creation::Present;
   }
   cache.remember_applied(created, desired_hash);
+  note_own_create(cache.type().resource, created);
+  if (answer) *answer = std::move(created);
   return Creation::Created;
 }
 
@@ -100,11 +102,12 @@ bool apply_owned(client::Client& client, Informer& cache, const json& desired,
 }
 
 bool apply_owned(client::Client& client, Informer& cache, const json& desired,
-                 std::optional<json> live, const std::string& owner_uid, const AdoptRule& adopt) {
+                 std::optional<json> live, const std::string& owner_uid, const AdoptRule& adopt,
+                 json* created) {
   const auto ns = namespace_of(desired), name = name_of(desired);
   const auto desired_hash = hash_of(desired);
   if (!live && cache.synced()) {
-    switch (create_claimed(client, cache, desired, owner_uid, desired_hash)) {
+    switch (create_claimed(client, cache, desired, owner_uid, desired_hash, created)) {
       case Creation::Created:
         return true;
       case Creation::Taken:  // read it from the server, then judge it (adopt included)

@@ -58,9 +58,12 @@ bool apply_owned(client::Client& client, Informer& cache, const json& desired,
                  const std::string& owner_uid, const AdoptRule& adopt = nullptr);
 // The same, with `live` the cached object as the caller has just read it (cache.get of the
 // desired object's namespace and name): a pass that looks at it first reads the cache once.
+// Every create's answer is noted as the current pass's own (note_own_create: its ADDED event
+// reconciles nothing), so the pass must judge the object by that answer, which `created`
+// (if given) receives; it is left alone when this call created nothing.
 bool apply_owned(client::Client& client, Informer& cache, const json& desired,
                  std::optional<json> live, const std::string& owner_uid,
-                 const AdoptRule& adopt = nullptr);
+                 const AdoptRule& adopt = nullptr, json* created = nullptr);
 
 // Deletes every object in `caches` controlled by `owner_uid` that `desired` does not want,
 // with a uid precondition (never a newer object of the same name). Reads (unpacks) only the

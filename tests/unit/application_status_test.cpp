@@ -184,3 +184,36 @@ TEST_CASE("a component failed on an immutable field gives the Ready condition th
   CHECK(condition(s, "Ready")["message"] ==
         "db: StatefulSet db: spec.volumeClaimTemplates[data] cannot change");
 }
+
+TEST_CASE("a workload update of status the Application does not read does not matter") {
+  auto before = deployment(1, 0);
+  before["status"]["conditions"] = {
+      {{"type", "Progressing"}, {"status", "True"}, {"reason", "NewReplicaSetCreated"}}};
+  auto after = before;
+  after["status"]["unavailableReplicas"] = 1;
+  after["status"]["conditions"][0]["reason"] = "ReplicaSetUpdated";
+  CHECK_FALSE(workload_update_matters(before, after));
+}
+
+TEST_CASE("a workload update of ready replicas matters") {
+  CHECK(workload_update_matters(deployment(1, 0), deployment(1, 1)));
+}
+
+TEST_CASE("a workload update of the observed generation matters") {
+  CHECK(workload_update_matters(deployment(1, 1, 2, 1), deployment(1, 1, 2, 2)));
+}
+
+TEST_CASE("a workload update that fails its progress deadline matters") {
+  auto failed = deployment(1, 0);
+  failed["status"]["conditions"] = {{{"type", "Progressing"},
+                                     {"status", "False"},
+                                     {"reason", "ProgressDeadlineExceeded"},
+                                     {"message", "too slow"}}};
+  CHECK(workload_update_matters(deployment(1, 0), failed));
+}
+
+TEST_CASE("a workload update beyond its status matters") {
+  auto relabelled = deployment(1, 1);
+  relabelled["metadata"]["labels"] = {{"team", "shop"}};
+  CHECK(workload_update_matters(deployment(1, 1), relabelled));
+}

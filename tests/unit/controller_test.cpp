@@ -144,6 +144,34 @@ TEST_CASE("a pass's own write coming back through the watch is not reconciled ag
   CHECK(passes == 1);
 }
 
+TEST_CASE("own writes that both precede their watch events are not reconciled again") {
+  using nlohmann::json;
+  HeldWatch watch(json::array({shop("5", "Pending")}),
+                  {{{"type", "MODIFIED"}, {"object", shop("6", "Starting")}},
+                   {{"type", "MODIFIED"}, {"object", shop("7", "Running")}}});
+  auto& informer = *watch.informer;
+  std::atomic<int> passes{0};
+  Controller controller("own-writes", [&](const Request&) {
+    if (++passes == 1) {  // as two passes in a row would, before the watch brings either
+      kapp::engine::note_own_write(shop("6", "Starting"));
+      kapp::engine::note_own_write(shop("7", "Running"));
+    }
+    return Result::settled_after(5ms);
+  });
+  controller.watch_primary(informer);
+  StopsFirst stops_first{informer};
+  std::atomic<int> echoes{0};
+  informer.add_handler({nullptr, [&](const json&, const json&) { ++echoes; }, nullptr});
+  controller.start();
+  informer.start();
+  REQUIRE(eventually([&] { return skipped("own-writes") >= 1; }));
+  watch.fake.api->release();
+  REQUIRE(eventually([&] { return echoes == 2; }));
+  const auto before = skipped("own-writes");
+  REQUIRE(eventually([&] { return skipped("own-writes") >= before + 2; }));
+  CHECK(passes == 1);
+}
+
 namespace {
 
 // Runs a controller over `watch` whose first pass notes `written` as its own write, releases
@@ -191,4 +219,84 @@ TEST_CASE("an own write's answer that names someone else's change is reconciled"
   HeldWatch watch(json::array({shop("5", "Running")}),
                   {{{"type", "MODIFIED"}, {"object", edited}}});
   CHECK(second_pass_after_own_write(watch, edited, "no-op-write"));
+}
+
+namespace {
+
+nlohmann::json child(const std::string& version) {
+  auto object = shop(version, "");
+  object["metadata"]["name"] = "shop-child";
+  object.erase("status");
+  return object;
+}
+
+// Runs a controller that maps every ConfigMap of `watch` to kShop and whose first pass notes
+// `created` as its own create; releases the events once it has, and answers how many passes
+// ran by the time the events were handled and the settled key was looked at twice more.
+int passes_after_own_create(HeldWatch& watch, const nlohmann::json& created,
+                            const std::string& name) {
+  std::atomic<int> passes{0};
+  Controller controller(name, [&](const Request&) {
+    if (++passes == 1) kapp::engine::note_own_create("configmaps", created);
+    return Result::settled_after(5ms);
+  });
+  controller.watch_mapped(*watch.informer,
+                          [](const nlohmann::json&) { return std::vector<Request>{kShop}; });
+  StopsFirst stops_first{*watch.informer};
+  std::atomic<bool> echoed{false};  // handlers run in order: the controller's has run by then
+  watch.informer->add_handler({[&](const nlohmann::json&) { echoed = true; }, nullptr, nullptr});
+  controller.start();
+  watch.informer->start();
+  controller.enqueue(kShop);
+  if (!eventually([&] { return skipped(name) >= 1; })) return -1;  // the first pass settled
+  watch.fake.api->release();
+  if (!eventually([&] { return echoed.load(); })) return -1;
+  const auto before = skipped(name);
+  if (!eventually([&] { return passes > 1 || skipped(name) >= before + 2; })) return -1;
+  return passes;
+}
+
+}  // namespace
+
+TEST_CASE("a pass's own create coming back through the watch is not reconciled again") {
+  HeldWatch watch(nlohmann::json::array(), {{{"type", "ADDED"}, {"object", child("6")}}});
+  CHECK(passes_after_own_create(watch, child("6"), "own-create") == 1);
+}
+
+TEST_CASE("an own create changed before the watch showed it is reconciled") {
+  HeldWatch watch(nlohmann::json::array(), {{{"type", "ADDED"}, {"object", child("7")}}});
+  CHECK(passes_after_own_create(watch, child("6"), "own-create-changed") == 2);
+}
+
+TEST_CASE("an own create whose event is another object's is reconciled") {
+  auto other = child("6");
+  other["metadata"]["name"] = "other";
+  HeldWatch watch(nlohmann::json::array(), {{{"type", "ADDED"}, {"object", other}}});
+  CHECK(passes_after_own_create(watch, child("6"), "own-create-other") == 2);
+}
+
+TEST_CASE("an update the watch's predicate rejects is not reconciled") {
+  using nlohmann::json;
+  HeldWatch watch(json::array({shop("5", "Pending")}),
+                  {{{"type", "MODIFIED"}, {"object", shop("6", "Starting")}}});
+  std::atomic<int> passes{0};
+  Controller controller("predicate", [&](const Request&) {
+    ++passes;
+    return Result::settled_after(5ms);
+  });
+  controller.watch_mapped(
+      *watch.informer, [](const json&) { return std::vector<Request>{kShop}; },
+      [](const json&, const json&) { return false; });
+  StopsFirst stops_first{*watch.informer};
+  std::atomic<bool> updated{false};  // handlers run in order: the controller's has run by then
+  watch.informer->add_handler(
+      {nullptr, [&](const json&, const json&) { updated = true; }, nullptr});
+  controller.start();
+  watch.informer->start();
+  REQUIRE(eventually([&] { return skipped("predicate") >= 1; }));  // the listed object's pass
+  watch.fake.api->release();
+  REQUIRE(eventually([&] { return updated.load(); }));
+  const auto before = skipped("predicate");
+  REQUIRE(eventually([&] { return skipped("predicate") >= before + 2; }));
+  CHECK(passes == 1);
 }

@@ -20,10 +20,14 @@ void setup(engine::Manager& manager) {
       manager.informer(res::kComponent), [](const json& c) -> std::vector<Request> {
         return {Request{engine::namespace_of(c), c["spec"].value("application", "")}};
       });
-  for (const auto* type :
-       {&res::kDeployment, &res::kStatefulSet, &res::kService, &res::kNetworkPolicy}) {
-    controller.watch_owned(manager.informer(*type), names::kGroup, "Application");
+  // A workload's status changes several times on its way up (observedGeneration, replicas,
+  // conditions' reasons); only what the status reads of it concerns its Application.
+  for (const auto* type : {&res::kDeployment, &res::kStatefulSet}) {
+    controller.watch_owned(manager.informer(*type), names::kGroup, "Application",
+                           workload_update_matters);
   }
+  for (const auto* type : {&res::kService, &res::kNetworkPolicy})
+    controller.watch_owned(manager.informer(*type), names::kGroup, "Application");
   const auto app_of_labelled = engine::owner_from_labels(names::kApplicationLabel);
   controller.watch_mapped(manager.informer(res::kPersistentVolumeClaim), app_of_labelled);
   // A pod concerns its Application only while it fails (pod_failure is all the status reads

@@ -130,14 +130,15 @@ std::optional<json> Reconciler::cached(const json& desired) const {
 }
 
 std::string Reconciler::ensure(const json& desired, std::optional<json> live,
-                               const std::string& app_uid, Pass& pass) {
+                               const std::string& app_uid, Pass& pass, json* created) {
   const auto kind = desired.value("kind", "");
   pass.desired.want(desired);
   const auto adopt = [&](const json& other) {
     return kind == "PersistentVolumeClaim" && !engine::controller_of(other).is_object() &&
            owned_by_labels(other, desired);
   };
-  if (engine::apply_owned(client_, *informer_for(kind), desired, std::move(live), app_uid, adopt))
+  if (engine::apply_owned(client_, *informer_for(kind), desired, std::move(live), app_uid, adopt,
+                          created))
     return "";
   return kind + " " + engine::key_of(desired) + " already exists and is not owned by application " +
          engine::name_of(pass.app) + "; rename the component or delete that object";
@@ -167,6 +168,7 @@ ComponentObservation Reconciler::reconcile_component(const render::AppModel& mod
   if (auto external = render::external_service(model, c); !external.is_null())
     objects.push_back(external);
   objects.push_back(render::workload(model, c));
+  json workload_created;  // the workload as its create answered, until the cache has it
   for (const auto& object : objects) {
     if (!o.failure.empty()) continue;
     // A refused update would fail every pass and leave the status claiming the old state: say
@@ -178,7 +180,8 @@ ComponentObservation Reconciler::reconcile_component(const render::AppModel& mod
       o.failure_reason = "ImmutableFieldChanged";
       continue;
     }
-    o.failure = ensure(object, std::move(live), uid, pass);
+    const bool workload = &object == &objects.back();
+    o.failure = ensure(object, std::move(live), uid, pass, workload ? &workload_created : nullptr);
   }
   if (o.failure.empty()) {
     try {
@@ -190,7 +193,9 @@ ComponentObservation Reconciler::reconcile_component(const render::AppModel& mod
     }
   }
   if (o.failure.empty()) {
-    o.workload = informer_for(kind)->get(model.namespace_name(), c.name).value_or(json());
+    o.workload = informer_for(kind)
+                     ->get(model.namespace_name(), c.name)
+                     .value_or(std::move(workload_created));
     for (const auto& pod : pass.pods) {
       if (pod["metadata"]["labels"].value(names::kComponentLabel, "") == c.name)
         o.pods.push_back(pod);

@@ -46,9 +46,10 @@ class Reconciler {
                                                    const std::optional<json>& live,
                                                    const std::string& app_uid);
   // Applies `desired` unless `live` (cached()) already matches. Returns an error message when
-  // the name is taken by an object this application does not control.
+  // the name is taken by an object this application does not control. A create's answer goes
+  // to `created` (engine::apply_owned).
   std::string ensure(const json& desired, std::optional<json> live, const std::string& app_uid,
-                     Pass& pass);
+                     Pass& pass, json* created = nullptr);
   ComponentObservation reconcile_component(const render::AppModel& model,
                                            const render::Component& c,
                                            const std::set<std::string>& conflicts, Pass& pass);

@@ -1,5 +1,6 @@
 #include "core/controllers/application/status.h"
 
+#include "core/engine/object.h"
 #include "core/engine/status.h"
 
 namespace kapp::controllers::application {
@@ -30,38 +31,43 @@ namespace {
 
 using engine::condition;
 
-std::optional<std::string> workload_failure(const json& workload) {
-  for (const auto& c :
-       workload.value("status", json::object()).value("conditions", json::array())) {
-    if (c.value("type", "") == "Progressing" && c.value("status", "") == "False" &&
-        c.value("reason", "") == "ProgressDeadlineExceeded") {
-      return "progress deadline exceeded: " + c.value("message", "");
-    }
-  }
-  return std::nullopt;
-}
-
-bool workload_available(const json& workload, int desired) {
-  const auto status = workload.value("status", json::object());
-  const auto generation = workload["metadata"].value("generation", 0LL);
-  if (status.value("observedGeneration", 0LL) < generation) return false;
-  const int ready = status.value("readyReplicas", 0);
-  const int updated =
-      status.value("updatedReplicas", workload.value("kind", "") == "StatefulSet" ? ready : 0);
-  const int total = status.value("replicas", 0);
-  return ready >= desired && updated >= desired && total == desired;
+bool available(const WorkloadView& view, int desired) {
+  return view.observed && view.ready >= desired && view.updated >= desired && view.total == desired;
 }
 
 }  // namespace
+
+WorkloadView workload_view(const json& workload) {
+  const auto status = workload.value("status", json::object());
+  WorkloadView view;
+  view.observed =
+      status.value("observedGeneration", 0LL) >= workload["metadata"].value("generation", 0LL);
+  view.ready = status.value("readyReplicas", 0);
+  view.updated =
+      status.value("updatedReplicas", workload.value("kind", "") == "StatefulSet" ? view.ready : 0);
+  view.total = status.value("replicas", 0);
+  for (const auto& c : status.value("conditions", json::array())) {
+    if (c.value("type", "") == "Progressing" && c.value("status", "") == "False" &&
+        c.value("reason", "") == "ProgressDeadlineExceeded") {
+      view.failure = "progress deadline exceeded: " + c.value("message", "");
+      break;
+    }
+  }
+  return view;
+}
+
+bool workload_update_matters(const json& old_object, const json& now) {
+  return !engine::same_but_version(old_object, now, true) ||
+         workload_view(old_object) != workload_view(now);
+}
 
 json component_status(const ComponentObservation& o) {
   json s = {{"name", o.name},
             {"source", o.source},
             {"workload", o.workload_kind},
             {"replicas", o.desired_replicas}};
-  const int ready = o.workload.is_null()
-                        ? 0
-                        : o.workload.value("status", json::object()).value("readyReplicas", 0);
+  const auto view = o.workload.is_null() ? WorkloadView{} : workload_view(o.workload);
+  const int ready = view.ready;
   s["readyReplicas"] = ready;
   auto set = [&](const char* phase, const std::string& message) {
     s["phase"] = phase;
@@ -71,11 +77,11 @@ json component_status(const ComponentObservation& o) {
   if (!o.failure.empty()) return set("Failed", o.failure);
   if (!o.pending.empty()) return set("Pending", o.pending);
   if (o.workload.is_null()) return set("Pending", o.workload_kind + " not created yet");
-  if (auto failure = workload_failure(o.workload)) return set("Failed", *failure);
+  if (view.failure) return set("Failed", *view.failure);
   for (const auto& pod : o.pods) {
     if (auto failure = pod_failure(pod)) return set("Failed", *failure);
   }
-  if (workload_available(o.workload, o.desired_replicas)) return set("Running", "");
+  if (available(view, o.desired_replicas)) return set("Running", "");
   return set("Pending",
              std::to_string(ready) + "/" + std::to_string(o.desired_replicas) + " replicas ready");
 }

@@ -30,6 +30,22 @@ struct ComponentObservation {
 // nothing otherwise. The only thing the status reads of a pod.
 std::optional<std::string> pod_failure(const json& pod);
 
+// What the status reads of a workload (a Deployment or StatefulSet): whether its controller has
+// observed its latest generation (status.observedGeneration, the API conventions), its replica
+// counts, and why it fails for good (Progressing False for ProgressDeadlineExceeded, the
+// Deployment controller's verdict). Two workloads with the same view make the same status.
+struct WorkloadView {
+  bool observed = false;
+  int ready = 0, updated = 0, total = 0;
+  std::optional<std::string> failure;
+  bool operator==(const WorkloadView&) const = default;
+};
+WorkloadView workload_view(const json& workload);
+
+// Whether an update of a cached workload from `old_object` to `now` may change its
+// Application's status or objects: anything but its status changed, or its WorkloadView.
+bool workload_update_matters(const json& old_object, const json& now);
+
 // The component's entry of status.components: name, source, workload, phase, replicas, message.
 json component_status(const ComponentObservation& observation);
 
