@@ -11,7 +11,9 @@
 #
 # Environment: BUILD_DIR (kubectl-app's build), BENCH_NAME (default controllers),
 # BENCH_STEADY (steady-state seconds, default 120), BENCH_CLI=0 to skip the CLI comparison,
-# BENCH_CLIENT_QPS (kube-controller-manager's and kube-scheduler's client QPS, default 5000).
+# BENCH_CLIENT_QPS (kube-controller-manager's and kube-scheduler's client QPS, default 5000),
+# BENCH_KCM_FLAGS (kube-controller-manager's extra flags; default: its Endpoints and
+# EndpointSlice controllers off; empty: all on).
 set -euo pipefail
 # bench.py refuses to start while any kubectl-app or cr-app controller runs on the machine
 # (it reads /proc), and other checkouts' tests run theirs: the whole run, cluster included,
@@ -38,8 +40,12 @@ node_pods=$(((largest * 4 + 1) / 2 + 100))
 state=$(mktemp -d /tmp/kapp-bench.XXXXXX)
 trap '"$root/tests/cluster/down.sh" "$state" >/dev/null 2>&1 || true' EXIT
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ) t_start=$SECONDS load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-log "control plane in $state (client QPS $qps, $node_pods pods per node)"
-KWOK_NODE_PODS=$node_pods CONTROL_PLANE_CLIENT_QPS=$qps "$root/tests/cluster/up.sh" "$state" 2>/dev/null
+# None of the three runs reads Endpoints or EndpointSlices; keeping one of each per Service
+# current as pods come and go is work for the API server that none of them asks for: off.
+kcm_flags=${BENCH_KCM_FLAGS---controllers=*,-endpoints-controller,-endpointslice-controller,-endpointslice-mirroring-controller}
+log "control plane in $state (client QPS $qps, $node_pods pods per node, $kcm_flags)"
+KWOK_NODE_PODS=$node_pods CONTROL_PLANE_CLIENT_QPS=$qps KCM_EXTRA_FLAGS=$kcm_flags \
+  "$root/tests/cluster/up.sh" "$state" 2>/dev/null
 export KUBECONFIG=$state/kubeconfig CLUSTER_PIDS=$state/pids KAPP_BIN=$build/kubectl-app \
   PEER_BIN=$peer_bin BENCH_LOGDIR=$state/bench-logs
 "$KAPP_BIN" install >/dev/null
@@ -63,9 +69,9 @@ write_report() {
     printf '| peer | cr-app: %s (%s) |\n' \
       "$(grep -E '^\s*(sigs.k8s.io/controller-runtime|k8s.io/client-go) ' "$peers/cr-app/go.mod" | xargs | sed 's/ \(k8s\|sigs\)/, \1/')" \
       "$(go version "$peer_bin" 2>/dev/null | awk '{print $NF}')"
-    printf '| control plane | kube-apiserver %s, etcd and kwok from tests/cluster/go; kube-controller-manager and kube-scheduler at --kube-api-qps=%s --kube-api-burst=%s; 2 kwok nodes of %s pods |\n' \
+    printf '| control plane | kube-apiserver %s, etcd and kwok from tests/cluster/go; kube-controller-manager and kube-scheduler at --kube-api-qps=%s --kube-api-burst=%s, kube-controller-manager with `%s`; 2 kwok nodes of %s pods |\n' \
       "$("$(sed -n 's/^BIN_DIR=//p' "$state/env")/kube-apiserver" --version 2>/dev/null | cut -d' ' -f2)" \
-      "$qps" "$((2 * qps))" "$node_pods"
+      "$qps" "$((2 * qps))" "${kcm_flags:-(defaults)}" "$node_pods"
     printf '| commands | `bench.py run --controller a --n N --steady %s --export children`, `bench.py run --controller b --n N --steady %s`, `bench.py floor --children children --n N` for N in %s; `bench.py report` |\n' \
       "$steady" "$steady" "${sizes[*]}"
     printf '| controllers | a: `%s`; b: `%s` (bench.py adds --namespace, --workers 4, ports; the peer also gets --kube-api-qps 50 --kube-api-burst 100, kubectl-app'"'"'s own limit) |\n' \

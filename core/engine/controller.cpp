@@ -21,8 +21,8 @@ void declare_metrics() {
               "Time a key waited in the queue before a worker took it.");
   m.counter("kapp_workqueue_retries_total", "Keys re-queued with back-off after an error.");
   m.counter("kapp_controller_events_enqueued_total",
-            "Keys a watch event put in a controller's work queue, by the event's resource and "
-            "type (added, updated, deleted): what triggers its reconciles.");
+            "Keys a watch event put in a controller's work queue, by controller, the event's "
+            "resource and its type (added, updated, deleted): what triggers reconciles.");
   m.counter("kapp_controller_resync_skipped_total",
             "Periodic passes skipped: the key settled and no event concerned it since.");
 }
@@ -88,7 +88,7 @@ void Controller::enqueue_after(const Request& request, std::chrono::milliseconds
 }
 
 void Controller::watch_primary(Informer& informer) {
-  const auto& resource = informer.type().resource;
+  const auto resource = informer.type().qualified();
   auto enqueue_object = [this, resource](const json& object, const char* event) {
     enqueue_from(Request::from_key(key_of(object)), resource, event);
   };
@@ -133,13 +133,26 @@ void note_own_write(const json& written) {
   versions.push_back(std::move(version));
 }
 
-void note_own_create(const std::string& resource, const json& created) {
+void note_own_create(const client::ResourceType& type, const json& created) {
   const auto pass = current_pass;
   if (pass.controller == nullptr) return;
   auto version = resource_version_of(created);
   if (version.empty()) return;
+  auto key = type.qualified() + " " + key_of(created);
   std::lock_guard lock(pass.controller->own_writes_mutex_);
-  pass.controller->own_creates_[resource + " " + key_of(created)] = {std::move(version), *pass.key};
+  pass.controller->own_creates_of_[*pass.key].push_back(key);
+  pass.controller->own_creates_[std::move(key)] = {std::move(version), *pass.key};
+}
+
+void Controller::forget_own_creates(const std::string& key) {
+  std::lock_guard lock(own_writes_mutex_);
+  const auto creates = own_creates_of_.find(key);
+  if (creates == own_creates_of_.end()) return;
+  for (const auto& create : creates->second) {
+    const auto it = own_creates_.find(create);
+    if (it != own_creates_.end() && it->second.pass_key == key) own_creates_.erase(it);
+  }
+  own_creates_of_.erase(creates);
 }
 
 bool Controller::own_create(const std::string& resource, const json& object,
@@ -195,7 +208,7 @@ Mapper owner_from_labels(const std::string& name_label, const std::string& names
 }
 
 void Controller::watch_mapped(Informer& informer, Mapper mapper, UpdatePredicate matters) {
-  const auto& resource = informer.type().resource;
+  const auto resource = informer.type().qualified();
   auto enqueue_all = [this, resource](const std::vector<Request>& requests, const char* event) {
     for (const auto& request : requests) enqueue_from(request, resource, event);
   };
@@ -248,6 +261,7 @@ void Controller::process(const QueueItem& item) {
     metrics.add("kapp_controller_resync_skipped_total", {{"controller", name_}});
     return;
   }
+  forget_own_creates(item.key);
   const auto start = std::chrono::steady_clock::now();
   std::string result = "success";
   current_pass = {this, &item.key};

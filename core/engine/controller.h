@@ -60,12 +60,12 @@ Mapper owner_from_labels(const std::string& name_label, const std::string& names
 void note_own_write(const json& written);
 
 // Tells the controller whose pass runs on this thread that the pass created `created` (the
-// server's answer) of `resource` (plural: "deployments"): the ADDED event of exactly that
-// resourceVersion, if watch_owned or watch_mapped maps it to the key of that pass alone, is
-// the create coming back, and is let go by (as client-go's expectations let a ReplicaSet
-// controller await its own pods' creation). The pass must have judged the object by the
-// create's answer, which is what that event carries. Outside a pass does nothing.
-void note_own_create(const std::string& resource, const json& created);
+// server's answer) of `type`: the ADDED event of exactly that resourceVersion, if watch_owned
+// or watch_mapped maps it to the key of that pass alone and no later pass of the key has
+// begun, is the create coming back, and is let go by (as client-go's expectations let a
+// ReplicaSet controller await its own pods' creation). The pass must have judged the object
+// by the create's answer, which is what that event carries. Outside a pass does nothing.
+void note_own_create(const client::ResourceType& type, const json& created);
 
 class Controller {
  public:
@@ -107,15 +107,7 @@ class Controller {
   void remember(const std::string& key, const Result* outcome);
 
   friend void note_own_write(const json& written);
-  friend void note_own_create(const std::string& resource, const json& created);
-
-  // Tells the controller whose pass runs on this thread that the pass created `created` (the
-  // server's answer) of `resource` (plural: "deployments"): the ADDED event of exactly that
-  // resourceVersion, if watch_owned or watch_mapped maps it to the key of that pass alone, is
-  // the create coming back, and is let go by (as client-go's expectations let a ReplicaSet
-  // controller await its own pods' creation). The pass must have judged the object by the
-  // create's answer, which is what that event carries. Outside a pass does nothing.
-  void note_own_create(const std::string& resource, const json& created);
+  friend void note_own_create(const client::ResourceType& type, const json& created);
   // Whether the update from `old_object` to `now` is the status write note_own_write recorded
   // (the record goes once its version comes).
   bool own_write(const json& old_object, const json& now);
@@ -136,11 +128,15 @@ class Controller {
     std::string version;   // the create's answer's resourceVersion
     std::string pass_key;  // the key whose pass created it
   };
+  // Forgets the creates of `key`'s earlier passes: a pass that runs before their events come
+  // judges the objects anew (it may no longer want them), so those events count again.
+  void forget_own_creates(const std::string& key);
   // Whether an ADDED `object` of `resource` that maps to `requests` is a create noted by
   // note_own_create (the record goes with the object's first event, whichever it is).
   bool own_create(const std::string& resource, const json& object,
                   const std::vector<Request>& requests);
   std::unordered_map<std::string, OwnCreate> own_creates_;  // "resource key": what created it
+  std::unordered_map<std::string, std::vector<std::string>> own_creates_of_;  // key: its creates
 };
 
 }  // namespace kapp::engine

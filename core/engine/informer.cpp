@@ -283,8 +283,7 @@ std::vector<std::string> Informer::index_entries(const json& object) const {
   return entries;
 }
 
-bool Informer::store(const json& object, std::optional<AppliedRecord> record,
-                     const json* previous) {
+bool Informer::store(json& object, std::optional<AppliedRecord> record, const json* previous) {
   auto key = key_of(object);
   if (auto early = applied_early_.find(key); early != applied_early_.end()) {
     if (!record) record = early->second;
@@ -301,6 +300,7 @@ bool Informer::store(const json& object, std::optional<AppliedRecord> record,
   const auto* interned = &node.first->first;
   for (const auto& uid : owner_uids(object)) by_owner_[uid].insert(interned);
   for (const auto& entry : index_entries(object)) indexed_[entry].insert(interned);
+  if (slim) object = std::move(*slim);  // handlers see what the cache keeps
   return unchanged;
 }
 

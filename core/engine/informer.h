@@ -94,6 +94,7 @@ class Informer {
   // (a Pod's phase, a condition's timestamp: what the transform and slim drop) reaches no
   // handler, though the cache keeps the new version: what no controller reads cannot concern
   // one (a predicate, as controller-runtime's, decided once by what the cache keeps).
+  // Handlers see objects as the cache keeps them (transformed, and slim once applied).
   void add_handler(EventHandler handler);
   // Watch streams last 5-10 minutes unless set (tests shorten it to exercise reconnects).
   void set_watch_timeout_seconds(int seconds) { watch_timeout_seconds_ = seconds; }
@@ -140,11 +141,12 @@ class Informer {
     std::uint64_t desired_hash, fingerprint;
   };
   // Caches an object whose key is not cached, with its applied record (slim if it has one;
-  // `record` empty: the one remember_applied left before the object came, if any), and
-  // returns whether the form cached says what `previous` (the key's former cached form) said
-  // but for metadata.resourceVersion; erase removes a cached one (`object` is it, unpacked:
-  // its owners and index entries are found from it) and returns its record.
-  bool store(const json& object, std::optional<AppliedRecord> record = std::nullopt,
+  // `record` empty: the one remember_applied left before the object came, if any), leaves in
+  // `object` the form cached (what handlers then see), and returns whether it says what
+  // `previous` (the key's former cached form) said but for metadata.resourceVersion; erase
+  // removes a cached one (`object` is it, unpacked: its owners and index entries are found
+  // from it) and returns its record.
+  bool store(json& object, std::optional<AppliedRecord> record = std::nullopt,
              const json* previous = nullptr);
   std::optional<AppliedRecord> erase(const std::string& key, const json& object);
   // Index entries point at a key of objects_ (a node's key is stable until it is erased, and

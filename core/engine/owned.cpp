@@ -69,7 +69,7 @@ Creation create_claimed(client::Client& client, Informer& cache, const json& des
     return Creation::Present;
   }
   cache.remember_applied(created, desired_hash);
-  note_own_create(cache.type().resource, created);
+  note_own_create(cache.type(), created);
   if (answer) *answer = std::move(created);
   return Creation::Created;
 }

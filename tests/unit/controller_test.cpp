@@ -231,15 +231,19 @@ nlohmann::json child(const std::string& version) {
 }
 
 // Runs a controller that maps every ConfigMap of `watch` to kShop and whose first pass notes
-// `created` as its own create; releases the events once it has, and answers how many passes
-// ran by the time the events were handled and the settled key was looked at twice more.
+// `created` as its own create (with `passes_first` - 1 more passes of the key after it);
+// releases the events then, and answers how many passes ran by the time the events were
+// handled and the settled key was looked at twice more.
 int passes_after_own_create(HeldWatch& watch, const nlohmann::json& created,
-                            const std::string& name) {
+                            const std::string& name, int passes_first = 1) {
   std::atomic<int> passes{0};
-  Controller controller(name, [&](const Request&) {
-    if (++passes == 1) kapp::engine::note_own_create("configmaps", created);
+  Controller* self = nullptr;
+  Controller controller(name, [&](const Request& request) {
+    if (++passes == 1) kapp::engine::note_own_create(kapp::client::resources::kConfigMap, created);
+    if (passes < passes_first) self->enqueue(request);
     return Result::settled_after(5ms);
   });
+  self = &controller;
   controller.watch_mapped(*watch.informer,
                           [](const nlohmann::json&) { return std::vector<Request>{kShop}; });
   StopsFirst stops_first{*watch.informer};
@@ -248,7 +252,7 @@ int passes_after_own_create(HeldWatch& watch, const nlohmann::json& created,
   controller.start();
   watch.informer->start();
   controller.enqueue(kShop);
-  if (!eventually([&] { return skipped(name) >= 1; })) return -1;  // the first pass settled
+  if (!eventually([&] { return skipped(name) >= 1; })) return -1;  // the passes settled
   watch.fake.api->release();
   if (!eventually([&] { return echoed.load(); })) return -1;
   const auto before = skipped(name);
@@ -299,4 +303,11 @@ TEST_CASE("an update the watch's predicate rejects is not reconciled") {
   const auto before = skipped("predicate");
   REQUIRE(eventually([&] { return skipped("predicate") >= before + 2; }));
   CHECK(passes == 1);
+}
+
+TEST_CASE("an own create whose key is reconciled again before its event comes is reconciled") {
+  // The later pass judged the key anew (it may no longer want the object): the create's event
+  // is no longer what that pass saw.
+  HeldWatch watch(nlohmann::json::array(), {{{"type", "ADDED"}, {"object", child("6")}}});
+  CHECK(passes_after_own_create(watch, child("6"), "own-create-passed", 2) == 3);
 }

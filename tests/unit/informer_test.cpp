@@ -148,6 +148,27 @@ TEST_CASE("an applied record no longer answers once the object's content changed
   CHECK_FALSE(informer.applied(cached, 7));
 }
 
+TEST_CASE("handlers see a recorded object's update in the slim form the cache keeps") {
+  auto listed = config_map("a", "5");
+  auto changed = config_map("a", "6");
+  changed["status"] = {{"phase", "Ready"}};
+  auto api = fake_client(json::array({listed}), {{{"type", "MODIFIED"}, {"object", changed}}});
+  Informer informer(api, client::resources::kConfigMap, "demo");
+  informer.set_slim([](const json& object) { return kapp::engine::slim_owned(object, {}); });
+  informer.remember_applied(listed, 7);
+  std::atomic<bool> both_slim{false}, updated{false};
+  informer.add_handler({nullptr,
+                        [&](const json& old_object, const json& now) {
+                          both_slim = kapp::engine::is_slim(old_object) &&
+                                      kapp::engine::is_slim(now) && now.contains("status");
+                          updated = true;
+                        },
+                        nullptr});
+  informer.start();
+  REQUIRE(eventually([&] { return updated.load(); }));
+  CHECK(both_slim);
+}
+
 TEST_CASE("an applied record ends with the object's deletion") {
   auto listed = config_map("a", "5");
   auto api = fake_client(json::array({listed}), {{{"type", "DELETED"}, {"object", listed}},
