@@ -217,3 +217,24 @@ TEST_CASE("a workload update beyond its status matters") {
   relabelled["metadata"]["labels"] = {{"team", "shop"}};
   CHECK(workload_update_matters(deployment(1, 1), relabelled));
 }
+
+TEST_CASE("a workload update on its way up that leaves it short of ready does not matter") {
+  // The Deployment controller observes the generation, then counts the new replica: neither
+  // changes "0/1 replicas ready".
+  CHECK_FALSE(workload_update_matters(deployment(0, 0, 1, 0), deployment(1, 0)));
+}
+
+TEST_CASE("a workload update matters at the replicas its spec asks for") {
+  auto before = deployment(2, 2);
+  before["spec"]["replicas"] = 3;
+  auto after = before;
+  after["status"]["replicas"] = 3;
+  after["status"]["updatedReplicas"] = 3;
+  after["status"]["readyReplicas"] = 3;
+  CHECK(workload_update_matters(before, after));
+  auto settled = before;
+  before["spec"]["replicas"] = 2;
+  settled["spec"]["replicas"] = 2;
+  settled["status"]["updatedReplicas"] = 1;  // a rollout begins: no longer available
+  CHECK(workload_update_matters(before, settled));
+}

@@ -85,7 +85,10 @@ Reconciler::Reconciler(engine::Manager& manager)
                            &res::kNetworkPolicy, &res::kPersistentVolumeClaim}) {
     auto& informer = manager.informer(*type);
     // Once applied, the cache keeps only what ownership, status and immutable_change read.
-    informer.set_slim([members = immutable_spec_members(type->kind)](const json& object) {
+    auto members = immutable_spec_members(type->kind);
+    if (type == &res::kDeployment || type == &res::kStatefulSet)
+      members.push_back("replicas");  // workload_update_matters reads it
+    informer.set_slim([members = std::move(members)](const json& object) {
       return engine::slim_owned(object, members);
     });
     owned_.push_back(&informer);

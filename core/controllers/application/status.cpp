@@ -27,25 +27,18 @@ std::optional<std::string> pod_failure(const json& pod) {
   return std::nullopt;
 }
 
-namespace {
-
 using engine::condition;
 
-bool available(const WorkloadView& view, int desired) {
-  return view.observed && view.ready >= desired && view.updated >= desired && view.total == desired;
-}
-
-}  // namespace
-
-WorkloadView workload_view(const json& workload) {
+WorkloadView workload_view(const json& workload, int desired) {
   const auto status = workload.value("status", json::object());
   WorkloadView view;
-  view.observed =
-      status.value("observedGeneration", 0LL) >= workload["metadata"].value("generation", 0LL);
   view.ready = status.value("readyReplicas", 0);
-  view.updated =
+  const bool observed =
+      status.value("observedGeneration", 0LL) >= workload["metadata"].value("generation", 0LL);
+  const int updated =
       status.value("updatedReplicas", workload.value("kind", "") == "StatefulSet" ? view.ready : 0);
-  view.total = status.value("replicas", 0);
+  view.available = observed && view.ready >= desired && updated >= desired &&
+                   status.value("replicas", 0) == desired;
   for (const auto& c : status.value("conditions", json::array())) {
     if (c.value("type", "") == "Progressing" && c.value("status", "") == "False" &&
         c.value("reason", "") == "ProgressDeadlineExceeded") {
@@ -57,8 +50,10 @@ WorkloadView workload_view(const json& workload) {
 }
 
 bool workload_update_matters(const json& old_object, const json& now) {
-  return !engine::same_but_version(old_object, now, true) ||
-         workload_view(old_object) != workload_view(now);
+  if (!engine::same_but_version(old_object, now, true)) return true;
+  // The spec is the same in both: the replicas it asks for are what the Application asked.
+  const auto desired = now.value("spec", json::object()).value("replicas", 1);
+  return workload_view(old_object, desired) != workload_view(now, desired);
 }
 
 json component_status(const ComponentObservation& o) {
@@ -66,7 +61,8 @@ json component_status(const ComponentObservation& o) {
             {"source", o.source},
             {"workload", o.workload_kind},
             {"replicas", o.desired_replicas}};
-  const auto view = o.workload.is_null() ? WorkloadView{} : workload_view(o.workload);
+  const auto view =
+      o.workload.is_null() ? WorkloadView{} : workload_view(o.workload, o.desired_replicas);
   const int ready = view.ready;
   s["readyReplicas"] = ready;
   auto set = [&](const char* phase, const std::string& message) {
@@ -81,7 +77,7 @@ json component_status(const ComponentObservation& o) {
   for (const auto& pod : o.pods) {
     if (auto failure = pod_failure(pod)) return set("Failed", *failure);
   }
-  if (available(view, o.desired_replicas)) return set("Running", "");
+  if (view.available) return set("Running", "");
   return set("Pending",
              std::to_string(ready) + "/" + std::to_string(o.desired_replicas) + " replicas ready");
 }

@@ -30,20 +30,23 @@ struct ComponentObservation {
 // nothing otherwise. The only thing the status reads of a pod.
 std::optional<std::string> pod_failure(const json& pod);
 
-// What the status reads of a workload (a Deployment or StatefulSet): whether its controller has
-// observed its latest generation (status.observedGeneration, the API conventions), its replica
-// counts, and why it fails for good (Progressing False for ProgressDeadlineExceeded, the
-// Deployment controller's verdict). Two workloads with the same view make the same status.
+// What the status makes of a workload (a Deployment or StatefulSet) that should run `desired`
+// replicas: its ready replicas; whether it is available (its controller has observed its
+// latest generation, status.observedGeneration as the API conventions define it, and every
+// replica is updated and ready); why it fails for good (Progressing False for
+// ProgressDeadlineExceeded, the Deployment controller's verdict). Two workloads with the same
+// view make the same status.
 struct WorkloadView {
-  bool observed = false;
-  int ready = 0, updated = 0, total = 0;
+  int ready = 0;
+  bool available = false;
   std::optional<std::string> failure;
   bool operator==(const WorkloadView&) const = default;
 };
-WorkloadView workload_view(const json& workload);
+WorkloadView workload_view(const json& workload, int desired);
 
 // Whether an update of a cached workload from `old_object` to `now` may change its
-// Application's status or objects: anything but its status changed, or its WorkloadView.
+// Application's status or objects: anything but its status changed, or its WorkloadView at
+// the replicas its spec asks for (spec.replicas, default 1: the cache must keep it).
 bool workload_update_matters(const json& old_object, const json& now);
 
 // The component's entry of status.components: name, source, workload, phase, replicas, message.
