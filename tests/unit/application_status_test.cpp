@@ -199,7 +199,7 @@ TEST_CASE("a workload update of ready replicas matters") {
   CHECK(workload_update_matters(deployment(1, 0), deployment(1, 1)));
 }
 
-TEST_CASE("a workload update of the observed generation matters") {
+TEST_CASE("a workload update that makes it available matters") {
   CHECK(workload_update_matters(deployment(1, 1, 2, 1), deployment(1, 1, 2, 2)));
 }
 
@@ -225,16 +225,14 @@ TEST_CASE("a workload update on its way up that leaves it short of ready does no
 }
 
 TEST_CASE("a workload update matters at the replicas its spec asks for") {
-  auto before = deployment(2, 2);
-  before["spec"]["replicas"] = 3;
-  auto after = before;
-  after["status"]["replicas"] = 3;
-  after["status"]["updatedReplicas"] = 3;
-  after["status"]["readyReplicas"] = 3;
-  CHECK(workload_update_matters(before, after));
-  auto settled = before;
-  before["spec"]["replicas"] = 2;
-  settled["spec"]["replicas"] = 2;
-  settled["status"]["updatedReplicas"] = 1;  // a rollout begins: no longer available
-  CHECK(workload_update_matters(before, settled));
+  // The same ready count: only availability at spec.replicas (3) tells the two apart.
+  auto surplus = deployment(4, 3);  // a fourth replica still terminating
+  surplus["spec"]["replicas"] = 3;
+  surplus["status"]["updatedReplicas"] = 3;
+  auto settled = surplus;
+  settled["status"]["replicas"] = 3;
+  CHECK(workload_update_matters(surplus, settled));
+  auto unchanged_at_spec = settled;
+  unchanged_at_spec["status"]["availableReplicas"] = 3;
+  CHECK_FALSE(workload_update_matters(settled, unchanged_at_spec));
 }

@@ -46,7 +46,9 @@ WorkloadView workload_view(const json& workload, int desired);
 
 // Whether an update of a cached workload from `old_object` to `now` may change its
 // Application's status or objects: anything but its status changed, or its WorkloadView at
-// the replicas its spec asks for (spec.replicas, default 1: the cache must keep it).
+// the replicas its spec asks for (spec.replicas, default 1: the cache must keep it). That is
+// the Application's number because the controller applies it with force: a change of it by
+// anyone else is a spec change, which always counts, and is undone by the pass it causes.
 bool workload_update_matters(const json& old_object, const json& now);
 
 // The component's entry of status.components: name, source, workload, phase, replicas, message.
