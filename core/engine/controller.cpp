@@ -212,26 +212,26 @@ void Controller::watch_mapped(Informer& informer, Mapper mapper, UpdatePredicate
   auto enqueue_all = [this, resource](const std::vector<Request>& requests, const char* event) {
     for (const auto& request : requests) enqueue_from(request, resource, event);
   };
-  informer.add_handler(
-      {[this, mapper, enqueue_all, resource](const json& object) {
-         const auto requests = mapper(object);
-         if (!own_create(resource, object, requests)) enqueue_all(requests, "added");
-       },
-       [this, mapper, enqueue_all, resource, matters](const json& old_object, const json& now) {
-         own_create(resource, now, {});  // an ADDED missed: forget the create
-         if (matters && !matters(old_object, now)) return;
-         // A changed owner or label concerns both; an unchanged one, once.
-         auto requests = mapper(old_object);
-         for (auto& request : mapper(now)) {
-           if (std::find(requests.begin(), requests.end(), request) == requests.end())
-             requests.push_back(std::move(request));
-         }
-         enqueue_all(requests, "updated");
-       },
-       [this, mapper, enqueue_all, resource](const json& object) {
-         own_create(resource, object, {});
-         enqueue_all(mapper(object), "deleted");
-       }});
+  informer.add_handler({[this, mapper, enqueue_all, resource](const json& object) {
+                          const auto requests = mapper(object);
+                          if (!own_create(resource, object, requests))
+                            enqueue_all(requests, "added");
+                        },
+                        [mapper, enqueue_all, matters](const json& old_object, const json& now) {
+                          if (matters && !matters(old_object, now)) return;
+                          // A changed owner or label concerns both; an unchanged one, once.
+                          auto requests = mapper(old_object);
+                          for (auto& request : mapper(now)) {
+                            if (std::find(requests.begin(), requests.end(), request) ==
+                                requests.end())
+                              requests.push_back(std::move(request));
+                          }
+                          enqueue_all(requests, "updated");
+                        },
+                        [this, mapper, enqueue_all, resource](const json& object) {
+                          own_create(resource, object, {});
+                          enqueue_all(mapper(object), "deleted");
+                        }});
 }
 
 void Controller::start() {

@@ -132,7 +132,8 @@ class Controller {
   // judges the objects anew (it may no longer want them), so those events count again.
   void forget_own_creates(const std::string& key);
   // Whether an ADDED `object` of `resource` that maps to `requests` is a create noted by
-  // note_own_create (the record goes with the object's first event, whichever it is).
+  // note_own_create. The record goes with the object's ADDED or DELETED event, or the key's
+  // next pass (forget_own_creates): updates, the bulk of events, never take the lock for it.
   bool own_create(const std::string& resource, const json& object,
                   const std::vector<Request>& requests);
   std::unordered_map<std::string, OwnCreate> own_creates_;  // "resource key": what created it
