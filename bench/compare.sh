@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# kubectl-app's controller side by side with the controller-runtime peer and the floor, on a
-# control plane of its own, then the CLI against kubectl (bench/cli.sh). See bench/README.md.
+# The CLI against kubectl (bench/cli.sh), then kubectl-app's controller side by side with the
+# controller-runtime peer and the floor, each on a control plane of its own. See bench/README.md.
 #
 #   bench/compare.sh [N...]        # default: 100 300 1000 Applications of 4 components
 #
-# For each N, in one run and on one cluster: kubectl-app, then the peer, then the floor (the
-# children kubectl-app made, applied straight by kubectl), each by ../shared/peers/bench.py.
+# For each N, in one run: kubectl-app, then the peer, then the floor (the children kubectl-app
+# made, applied straight by kubectl), each by ../shared/peers/bench.py (through harness.py,
+# which leaves the namespace to the cluster's end) on a fresh cluster.
 # Writes bench/results/$BENCH_NAME.md (the table, with machine, versions, commands and date),
 # $BENCH_NAME.png (plot) and $BENCH_NAME/*.json (bench.py's raw results).
 #
 # Environment: BUILD_DIR (kubectl-app's build), BENCH_NAME (default controllers),
-# BENCH_STEADY (steady-state seconds, default 120), BENCH_CLI=0 to skip the CLI comparison,
+# BENCH_STEADY (steady-state seconds, default 120), BENCH_STEADY_SIZES (the sizes that hold
+# the steady windows; default the largest), BENCH_CLI=0 to skip the CLI comparison,
 # BENCH_CLIENT_QPS (kube-controller-manager's and kube-scheduler's client QPS, default 5000),
-# BENCH_KCM_FLAGS (kube-controller-manager's extra flags; default: its Endpoints and
-# EndpointSlice controllers off; empty: all on).
+# BENCH_KCM_FLAGS (kube-controller-manager's extra flags; default: only the controllers the
+# runs need; empty: all on).
 set -euo pipefail
 # bench.py refuses to start while any kubectl-app or cr-app controller runs on the machine
 # (it reads /proc), and other checkouts' tests run theirs: the whole run, cluster included,
@@ -35,24 +37,41 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 peer_bin=$("$root/bench/build-peer.sh")
 largest=$(printf '%s\n' "${sizes[@]}" | sort -n | tail -1)
+# Two steady windows (one per controller) at every size would add 12 minutes to a run of
+# 30: by default only the largest size, where the cache and the resync are largest, holds them.
+steady_sizes=${BENCH_STEADY_SIZES:-$largest}
 # Two kwok nodes with room for the largest run's pods (4 per Application) and some spare.
 node_pods=$(((largest * 4 + 1) / 2 + 100))
-state=$(mktemp -d /tmp/kapp-bench.XXXXXX)
-trap '"$root/tests/cluster/down.sh" "$state" >/dev/null 2>&1 || true' EXIT
+work=$(mktemp -d /tmp/kapp-bench.XXXXXX) state=
+trap '[[ -z $state ]] || "$root/tests/cluster/down.sh" "$state" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ) t_start=$SECONDS load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-# None of the three runs reads Endpoints or EndpointSlices; keeping one of each per Service
-# current as pods come and go is work for the API server that none of them asks for: off.
-kcm_flags=${BENCH_KCM_FLAGS---controllers=*,-endpoints-controller,-endpointslice-controller,-endpointslice-mirroring-controller}
-log "control plane in $state (client QPS $qps, $node_pods pods per node, $kcm_flags)"
-KWOK_NODE_PODS=$node_pods CONTROL_PLANE_CLIENT_QPS=$qps KCM_EXTRA_FLAGS=$kcm_flags \
-  "$root/tests/cluster/up.sh" "$state" 2>/dev/null
-export KUBECONFIG=$state/kubeconfig CLUSTER_PIDS=$state/pids KAPP_BIN=$build/kubectl-app \
-  PEER_BIN=$peer_bin BENCH_LOGDIR=$state/bench-logs
-"$KAPP_BIN" install >/dev/null
+# kube-controller-manager runs the controllers that turn Deployments into available pods and
+# prepare a namespace, nothing else: the rest cost the API server and the machine's two cores
+# work none of the three runs asks for (one Endpoints and EndpointSlice per Service, a
+# ServiceCIDR status apply per Service, the garbage collector's graph of every object; the
+# floor at N = 300 converged in 65 s with these, 80 s with all but the Endpoints ones).
+kcm_flags=${BENCH_KCM_FLAGS---controllers=deployment-controller,replicaset-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,node-lifecycle-controller,clusterrole-aggregation-controller,root-ca-certificate-publisher-controller}
+export KAPP_BIN=$build/kubectl-app PEER_BIN=$peer_bin BENCH_PEERS=$peers
+# Every run gets a control plane of its own, stopped after it: no run pays for the objects
+# an earlier one left, and no run waits for its namespace's deletion (harness.py).
+cluster_up() {
+  state=$(mktemp -d "$work/cluster.XXXXXX")
+  log "control plane in $state (client QPS $qps, $node_pods pods per node, $kcm_flags)"
+  KWOK_NODE_PODS=$node_pods CONTROL_PLANE_CLIENT_QPS=$qps KCM_EXTRA_FLAGS=$kcm_flags \
+    "$root/tests/cluster/up.sh" "$state" 2>/dev/null
+  export KUBECONFIG=$state/kubeconfig CLUSTER_PIDS=$state/pids BENCH_LOGDIR=$state/bench-logs
+  mkdir -p "$BENCH_LOGDIR"
+  "$KAPP_BIN" install >/dev/null
+  apiserver_version=$("$(sed -n 's/^BIN_DIR=//p' "$state/env")/kube-apiserver" --version 2>/dev/null | cut -d' ' -f2)
+}
+cluster_down() {
+  "$root/tests/cluster/down.sh" "$state" >/dev/null 2>&1 || true
+  state=
+}
 
 rm -rf "$raw"
 mkdir -p "$raw"
-bench() { python3 "$peers/bench.py" "$@"; }
+bench() { python3 "$root/bench/harness.py" "$@"; }
 # The table and plot of what has finished: written after each N, so a run stopped early
 # still leaves the sizes it completed.
 write_report() {
@@ -70,10 +89,10 @@ write_report() {
       "$(grep -E '^\s*(sigs.k8s.io/controller-runtime|k8s.io/client-go) ' "$peers/cr-app/go.mod" | xargs | sed 's/ \(k8s\|sigs\)/, \1/')" \
       "$(go version "$peer_bin" 2>/dev/null | awk '{print $NF}')"
     printf '| control plane | kube-apiserver %s, etcd and kwok from tests/cluster/go; kube-controller-manager and kube-scheduler at --kube-api-qps=%s --kube-api-burst=%s, kube-controller-manager with `%s`; 2 kwok nodes of %s pods |\n' \
-      "$("$(sed -n 's/^BIN_DIR=//p' "$state/env")/kube-apiserver" --version 2>/dev/null | cut -d' ' -f2)" \
+      "$apiserver_version" \
       "$qps" "$((2 * qps))" "${kcm_flags:-(defaults)}" "$node_pods"
-    printf '| commands | `bench.py run --controller a --n N --steady %s --export children`, `bench.py run --controller b --n N --steady %s`, `bench.py floor --children children --n N` for N in %s; `bench.py report` |\n' \
-      "$steady" "$steady" "${sizes[*]}"
+    printf '| commands | on a fresh control plane each, through bench/harness.py (namespaces left to the cluster'"'"'s end): `bench.py run --controller a --n N --steady S --export children`, `bench.py run --controller b --n N --steady S`, `bench.py floor --children children --n N` for N in %s, S = %s s at N in %s and 0 otherwise; `bench.py report` |\n' \
+      "${sizes[*]}" "$steady" "$steady_sizes"
     printf '| controllers | a: `%s`; b: `%s` (bench.py adds --namespace, --workers 4, ports; the peer also gets --kube-api-qps 50 --kube-api-burst 100, kubectl-app'"'"'s own limit) |\n' \
       "kubectl-app run-controller" "cr-app"
     ((${#failed[@]})) && printf '| failed | %s |\n' "${failed[*]}"
@@ -84,23 +103,33 @@ write_report() {
 }
 
 failed=() controllers_s=0
-# The CLI first: it is short, and its namespaces are gone before the controllers start.
+# The CLI first, on a cluster of its own: it is short.
 if [[ ${BENCH_CLI:-1} != 0 ]]; then
+  cluster_up
   log "CLI: kubectl app against kubectl (hyperfine)"
   "$root/bench/cli.sh" "$results/$name-cli.md" || failed+=("CLI comparison")
+  cluster_down
 fi
 t_controllers=$SECONDS
 for n in "${sizes[@]}"; do
-  children=$state/children-n$n.json
-  log "N=$n: kubectl-app"
-  bench run --controller a --n "$n" --steady "$steady" --export "$children" \
+  children=$work/children-n$n.json
+  hold=0
+  [[ " $steady_sizes " == *" $n "* ]] && hold=$steady
+  cluster_up
+  log "N=$n: kubectl-app (steady window $hold s)"
+  bench run --controller a --n "$n" --steady "$hold" --export "$children" \
     --out "$raw/n$n-a-r1.json" || failed+=("N=$n kubectl-app")
-  log "N=$n: controller-runtime peer"
-  bench run --controller b --n "$n" --steady "$steady" --out "$raw/n$n-b-r1.json" ||
+  cluster_down
+  cluster_up
+  log "N=$n: controller-runtime peer (steady window $hold s)"
+  bench run --controller b --n "$n" --steady "$hold" --out "$raw/n$n-b-r1.json" ||
     failed+=("N=$n peer")
+  cluster_down
   log "N=$n: floor"
   if [[ -f $children ]]; then
+    cluster_up
     bench floor --children "$children" --n "$n" --out "$raw/n$n-floor-r1.json" || failed+=("N=$n floor")
+    cluster_down
   else
     failed+=("N=$n floor (no children exported)")
   fi

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""../shared/peers/bench.py as compare.sh runs it: each run on a control plane of its own.
+
+  bench/harness.py run|floor ARGS...  bench.py's run and floor, except that the run's namespace
+                                      is left in place: compare.sh throws the whole cluster away
+                                      instead. bench.py deletes the namespace and waits until it
+                                      is gone, which took 2 to 3 minutes a run at N = 1,000 (the
+                                      garbage collection of 4,000 pods), 13 of make bench's 47.
+  bench/harness.py report DIR         bench.py's report, where a run held with --steady 0 says
+                                      "no steady window" rather than counting zero requests.
+
+Everything else (what is measured, how, the tables) is bench.py's own; BENCH_PEERS is the
+folder that holds it (default: ../shared/peers beside the project).
+"""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.environ.get("BENCH_PEERS", os.path.join(HERE, "..", "..", "shared", "peers")))
+import bench  # noqa: E402 - bench.py is found through the path above
+
+NO_STEADY = {"requests": None}  # the controller counters of a run without a steady window
+
+
+def keep_namespace(ns, deadline_s=900):
+    """bench.delete_namespace's place: the cluster goes with everything in it."""
+    bench.log("%s: left in place (compare.sh stops this cluster)" % ns)
+
+
+def own_requests(d, counted=bench.own_requests):
+    if d is NO_STEADY:
+        return "— (no steady window)", None, None
+    return counted(d)
+
+
+def load(paths):
+    """The results under PATHS, ordered as bench.py's report orders them."""
+    results = []
+    for p in paths:
+        names = sorted(x for x in os.listdir(p) if x.startswith("n") and x.endswith(".json"))
+        for name in names:
+            with open(os.path.join(p, name)) as f:
+                r = bench.json.load(f)
+            if "error" not in r:
+                results.append(r)
+    results.sort(key=lambda r: (r["n"], {"floor": 2}.get(r["controller"], 0), r.get("started", "")))
+    return results
+
+
+def report(paths):
+    results = load(paths)
+    for r in results:
+        if r.get("steady_s") == 0:  # the header then takes its window from a run that held one
+            del r["steady_s"]
+            r["steady"].update(writes=None, cpu_s=None, controller=NO_STEADY, relevant_by_verb={},
+                               cluster_cpu_s={})
+    bench.own_requests = own_requests
+    print(bench.report(results))
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "report":
+        report(sys.argv[2:])
+        return
+    bench.delete_namespace = keep_namespace
+    bench.main()
+
+
+if __name__ == "__main__":
+    main()
