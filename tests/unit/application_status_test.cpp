@@ -36,6 +36,18 @@ json condition(const json& status, const std::string& type) {
   return nullptr;
 }
 
+// A StatefulSet as its controller reports it: updatedReplicas is left out while 0.
+json statefulset(int ready, const std::string& current, const std::string& update) {
+  return {{"kind", "StatefulSet"},
+          {"metadata", {{"generation", 2}}},
+          {"status",
+           {{"observedGeneration", 2},
+            {"replicas", 2},
+            {"readyReplicas", ready},
+            {"currentRevision", current},
+            {"updateRevision", update}}}};
+}
+
 }  // namespace
 
 TEST_CASE("a workload available at its desired replicas is Running") {
@@ -53,6 +65,15 @@ TEST_CASE("a workload short of ready replicas is Pending with the count") {
 
 TEST_CASE("a workload whose controller has not seen the latest spec is not Running") {
   CHECK(component_status(observed("web", deployment(2, 2, 3, 2)))["phase"] == "Pending");
+}
+
+TEST_CASE(
+    "a StatefulSet at the start of a rollout is not Running though its old replicas are ready") {
+  CHECK(component_status(observed("db", statefulset(2, "db-1", "db-2")))["phase"] == "Pending");
+}
+
+TEST_CASE("a StatefulSet at its update revision with every replica ready is Running") {
+  CHECK(component_status(observed("db", statefulset(2, "db-2", "db-2")))["phase"] == "Running");
 }
 
 TEST_CASE("a workload not created yet is Pending") {

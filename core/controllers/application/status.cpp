@@ -29,15 +29,27 @@ std::optional<std::string> pod_failure(const json& pod) {
 
 using engine::condition;
 
+namespace {
+
+// Every replica runs the latest spec. A StatefulSet's rollout is done when its currentRevision
+// is its updateRevision (kubectl rollout status's rule): its updatedReplicas is left out while
+// 0, as at the start of a rollout, when the old replicas are all still ready.
+bool rolled_out(const json& workload, int desired) {
+  const auto status = workload.value("status", json::object());
+  if (workload.value("kind", "") == "StatefulSet")
+    return status.value("updateRevision", "") == status.value("currentRevision", "");
+  return status.value("updatedReplicas", 0) >= desired;
+}
+
+}  // namespace
+
 WorkloadView workload_view(const json& workload, int desired) {
   const auto status = workload.value("status", json::object());
   WorkloadView view;
   view.ready = status.value("readyReplicas", 0);
   const bool observed =
       status.value("observedGeneration", 0LL) >= workload["metadata"].value("generation", 0LL);
-  const int updated =
-      status.value("updatedReplicas", workload.value("kind", "") == "StatefulSet" ? view.ready : 0);
-  view.available = observed && view.ready >= desired && updated >= desired &&
+  view.available = observed && view.ready >= desired && rolled_out(workload, desired) &&
                    status.value("replicas", 0) == desired;
   for (const auto& c : status.value("conditions", json::array())) {
     if (c.value("type", "") == "Progressing" && c.value("status", "") == "False" &&
