@@ -29,27 +29,16 @@ std::optional<std::string> pod_failure(const json& pod) {
 
 using engine::condition;
 
-namespace {
-
-// Every replica runs the latest spec. A StatefulSet's rollout is done when its currentRevision
-// is its updateRevision (kubectl rollout status's rule): its updatedReplicas is left out while
-// 0, as at the start of a rollout, when the old replicas are all still ready.
-bool rolled_out(const json& workload, int desired) {
-  const auto status = workload.value("status", json::object());
-  if (workload.value("kind", "") == "StatefulSet")
-    return status.value("updateRevision", "") == status.value("currentRevision", "");
-  return status.value("updatedReplicas", 0) >= desired;
-}
-
-}  // namespace
-
 WorkloadView workload_view(const json& workload, int desired) {
   const auto status = workload.value("status", json::object());
   WorkloadView view;
   view.ready = status.value("readyReplicas", 0);
   const bool observed =
       status.value("observedGeneration", 0LL) >= workload["metadata"].value("generation", 0LL);
-  view.available = observed && view.ready >= desired && rolled_out(workload, desired) &&
+  // updatedReplicas is left out while 0 (as at the start of a StatefulSet's rollout, its old
+  // replicas all ready): missing is 0, for both kinds, as kubectl rollout status reads it.
+  view.available = observed && view.ready >= desired &&
+                   status.value("updatedReplicas", 0) >= desired &&
                    status.value("replicas", 0) == desired;
   for (const auto& c : status.value("conditions", json::array())) {
     if (c.value("type", "") == "Progressing" && c.value("status", "") == "False" &&

@@ -33,8 +33,8 @@ std::optional<std::string> pod_failure(const json& pod);
 // What the status makes of a workload (a Deployment or StatefulSet) that should run `desired`
 // replicas: its ready replicas; whether it is available (its controller has observed its
 // latest generation, status.observedGeneration as the API conventions define it, and every
-// replica is updated and ready: a StatefulSet's currentRevision is its updateRevision, as
-// kubectl rollout status requires); why it fails for good (Progressing False for
+// replica is updated and ready, status.updatedReplicas as kubectl rollout status reads it
+// with no partition); why it fails for good (Progressing False for
 // ProgressDeadlineExceeded, the Deployment controller's verdict). Two workloads with the same
 // view make the same status.
 struct WorkloadView {
