@@ -43,13 +43,15 @@ steady_sizes=${BENCH_STEADY_SIZES:-$largest}
 # Two kwok nodes with room for the largest run's pods (4 per Application) and some spare.
 node_pods=$(((largest * 4 + 1) / 2 + 100))
 work=$(mktemp -d /tmp/kapp-bench.XXXXXX) state=
-trap '[[ -z $state ]] || "$root/tests/cluster/down.sh" "$state" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+# KEEP_CLUSTER_LOGS=1 keeps every cluster's logs (down.sh keeps the folder), and so $work.
+trap '[[ -z $state ]] || "$root/tests/cluster/down.sh" "$state" >/dev/null 2>&1 || true
+      [[ ${KEEP_CLUSTER_LOGS:-} == 1 ]] || rm -rf "$work"' EXIT
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ) t_start=$SECONDS load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # kube-controller-manager runs the controllers that turn Deployments into available pods and
 # prepare a namespace, nothing else: the rest cost the API server and the machine's two cores
 # work none of the three runs asks for (one Endpoints and EndpointSlice per Service, a
-# ServiceCIDR status apply per Service, the garbage collector's graph of every object; the
-# floor at N = 300 converged in 65 s with these, 80 s with all but the Endpoints ones).
+# ServiceCIDR status apply per Service, the garbage collector's graph of every object; in
+# an A/B of one floor run each at N = 300: 65 s with these, 80 s with all but the Endpoints).
 kcm_flags=${BENCH_KCM_FLAGS---controllers=deployment-controller,replicaset-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,node-lifecycle-controller,clusterrole-aggregation-controller,root-ca-certificate-publisher-controller}
 export KAPP_BIN=$build/kubectl-app PEER_BIN=$peer_bin BENCH_PEERS=$peers
 # Every run gets a control plane of its own, stopped after it: no run pays for the objects

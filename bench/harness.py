@@ -4,8 +4,8 @@
   bench/harness.py run|floor ARGS...  bench.py's run and floor, except that the run's namespace
                                       is left in place: compare.sh throws the whole cluster away
                                       instead. bench.py deletes the namespace and waits until it
-                                      is gone, which took 2 to 3 minutes a run at N = 1,000 (the
-                                      garbage collection of 4,000 pods), 13 of make bench's 47.
+                                      is gone, which took 107 to 163 s a run at N = 1,000 (4,000
+                                      pods and the rest to delete), 10.5 of make bench's 47.5 min.
   bench/harness.py report DIR         bench.py's report, where a run held with --steady 0 says
                                       "no steady window" rather than counting zero requests.
 
@@ -27,9 +27,12 @@ def keep_namespace(ns, deadline_s=900):
     bench.log("%s: left in place (compare.sh stops this cluster)" % ns)
 
 
+NO_STEADY_TEXT = "— (no steady window)"
+
+
 def own_requests(d, counted=bench.own_requests):
     if d is NO_STEADY:
-        return "— (no steady window)", None, None
+        return NO_STEADY_TEXT, None, None
     return counted(d)
 
 
@@ -55,7 +58,10 @@ def report(paths):
             r["steady"].update(writes=None, cpu_s=None, controller=NO_STEADY, relevant_by_verb={},
                                cluster_cpu_s={})
     bench.own_requests = own_requests
-    print(bench.report(results))
+    # The steady table's other columns of such a run say "none": not zero, not measured.
+    lines = bench.report(results).split("\n")
+    print("\n".join(line.replace("| none |", "| — |") if NO_STEADY_TEXT in line else line
+                     for line in lines))
 
 
 def main():
