@@ -37,8 +37,8 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 peer_bin=$("$root/bench/build-peer.sh")
 largest=$(printf '%s\n' "${sizes[@]}" | sort -n | tail -1)
-# Two steady windows (one per controller) at every size would add 12 minutes to a run of
-# 30: by default only the largest size, where the cache and the resync are largest, holds them.
+# Steady windows (one per controller) at the smaller sizes too would add 8 minutes: by
+# default only the largest size, where the cache and the resync are largest, holds them.
 steady_sizes=${BENCH_STEADY_SIZES:-$largest}
 # Two kwok nodes with room for the largest run's pods (4 per Application) and some spare.
 node_pods=$(((largest * 4 + 1) / 2 + 100))
@@ -48,7 +48,7 @@ trap '[[ -z $state ]] || "$root/tests/cluster/down.sh" "$state" >/dev/null 2>&1 
       [[ ${KEEP_CLUSTER_LOGS:-} == 1 ]] || rm -rf "$work"' EXIT
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ) t_start=$SECONDS load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # kube-controller-manager runs the controllers that turn Deployments into available pods and
-# prepare a namespace, nothing else: the rest cost the API server and the machine's two cores
+# keep a namespace usable, nothing else: the rest cost the API server and the machine's two cores
 # work none of the three runs asks for (one Endpoints and EndpointSlice per Service, a
 # ServiceCIDR status apply per Service, the garbage collector's graph of every object; in
 # an A/B of one floor run each at N = 300: 65 s with these, 80 s with all but the Endpoints).
