@@ -3,6 +3,7 @@
 // so one bad document writes nothing.
 #include <iostream>
 
+#include "core/engine/object.h"
 #include "core/errors.h"
 #include "core/objects/builders.h"
 #include "core/objects/manifest.h"
@@ -17,14 +18,14 @@ namespace {
 using nlohmann::json;
 using objects::Manifest;
 
-std::string ns_of(const json& o) { return objects::string_field(o["metadata"], "namespace"); }
-std::string name_of(const json& o) { return objects::string_field(o["metadata"], "name"); }
+using engine::name_of;
+using engine::namespace_of;
 
 bool created_in(const std::vector<Planned>& plan, const std::string& kind, const std::string& ns,
                 const std::string& name) {
   for (const auto& p : plan) {
     const auto& o = p.manifest.object;
-    if (o.value("kind", "") == kind && name_of(o) == name && (ns.empty() || ns_of(o) == ns))
+    if (o.value("kind", "") == kind && name_of(o) == name && (ns.empty() || namespace_of(o) == ns))
       return true;
   }
   return false;
@@ -44,7 +45,7 @@ std::vector<Planned> resolve(client::Client& client, std::vector<Manifest> manif
     } catch (const Error& e) {
       throw InputError(m.describe() + ": " + e.what());
     }
-    if (type.namespaced && ns_of(m.object).empty()) m.object["metadata"]["namespace"] = ns;
+    if (type.namespaced && namespace_of(m.object).empty()) m.object["metadata"]["namespace"] = ns;
     if (!type.namespaced) m.object["metadata"].erase("namespace");
     plan.push_back({std::move(m), type});
   }
@@ -59,9 +60,9 @@ void check_applications_exist(client::Client& client, const std::vector<Planned>
     const auto& o = p.manifest.object;
     if (o.value("kind", "") != "Component" || !objects::is_ours(o)) continue;
     const auto app = o["spec"].value("application", "");
-    if (created_in(plan, "Application", ns_of(o), app)) continue;
-    if (!client.get_if_exists(client::resources::kApplication, ns_of(o), app)) {
-      throw InputError(p.manifest.describe() + ": its Application " + ns_of(o) + "/" + app +
+    if (created_in(plan, "Application", namespace_of(o), app)) continue;
+    if (!client.get_if_exists(client::resources::kApplication, namespace_of(o), app)) {
+      throw InputError(p.manifest.describe() + ": its Application " + namespace_of(o) + "/" + app +
                        " does not exist; create the Application first (or in the same input)");
     }
   }
@@ -75,7 +76,7 @@ void validate_on_server(client::Client& client, const std::vector<Planned>& plan
     } catch (const ApiError& e) {
       // An object in a namespace this same input creates cannot be dry-run before it exists.
       const bool namespace_pending =
-          e.not_found() && created_in(plan, "Namespace", "", ns_of(p.manifest.object));
+          e.not_found() && created_in(plan, "Namespace", "", namespace_of(p.manifest.object));
       if (!namespace_pending) throw InputError(p.manifest.describe() + ": " + e.what());
     }
   }
@@ -169,7 +170,7 @@ int create_objects(Session& session, std::vector<Manifest> manifests, DryRun mod
       if (format.empty()) std::cout << object_ref(o) << " serverside-applied (server dry run)\n";
       continue;
     }
-    const auto before = client.get_if_exists(p.type, ns_of(o), name_of(o));
+    const auto before = client.get_if_exists(p.type, namespace_of(o), name_of(o));
     auto after = client.apply(p.type, o);
     if (format.empty()) std::cout << object_ref(o) << " " << verb_for(before, after) << "\n";
     results.push_back(std::move(after));

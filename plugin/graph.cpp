@@ -4,6 +4,7 @@
 // printing the graph is core/render/graph's.
 #include <iostream>
 
+#include "core/engine/object.h"
 #include "core/errors.h"
 #include "core/objects/manifest.h"
 #include "core/render/graph.h"
@@ -25,8 +26,8 @@ struct Objects {
   std::vector<json> links;
 };
 
-std::string name_of(const json& o) { return o["metadata"].value("name", ""); }
-std::string namespace_of(const json& o) { return o["metadata"].value("namespace", ""); }
+using engine::name_of;
+using engine::namespace_of;
 
 // Every document of the files (-f may repeat and hold commas, as create's), namespaced as
 // `create -f` would: -n, else "default". Only our kinds are kept.

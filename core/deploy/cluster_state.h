@@ -1,6 +1,7 @@
 // What deploy and undeploy look up in the cluster before they write.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -9,6 +10,9 @@
 #include "core/client/client.h"
 
 namespace kapp::deploy::detail {
+
+// How often a --wait of deploy or undeploy reads the cluster again.
+inline constexpr auto kPollInterval = std::chrono::milliseconds(250);
 
 // "deployment.apps/NAME", as kubectl prints applied objects.
 std::string object_ref(const client::ResourceType& type, const std::string& name);

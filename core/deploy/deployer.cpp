@@ -11,7 +11,6 @@ namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-constexpr auto kPollInterval = std::chrono::milliseconds(250);
 
 // One manifest with its REST type, and whether (and why) it is left alone.
 struct Step {
@@ -96,7 +95,7 @@ void wait_available(client::Client& client, const client::ResourceType& type, co
                   reason + "); check `kubectl -n " + ns + " describe deployment " +
                   kControllerName + "` and its pods");
     }
-    std::this_thread::sleep_for(kPollInterval);
+    std::this_thread::sleep_for(detail::kPollInterval);
   }
   progress(detail::object_ref(type, kControllerName) + " condition met");
 }

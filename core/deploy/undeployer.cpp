@@ -10,7 +10,6 @@ namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-constexpr auto kPollInterval = std::chrono::milliseconds(250);
 
 struct Deleted {
   client::ResourceType type;
@@ -33,7 +32,7 @@ void wait_gone(client::Client& client, const std::vector<Deleted>& deleted,
                     "`kubectl get " + d.type.qualified() + " " + d.name +
                     (d.ns.empty() ? "" : " -n " + d.ns) + " -o yaml`");
       }
-      std::this_thread::sleep_for(kPollInterval);
+      std::this_thread::sleep_for(detail::kPollInterval);
     }
   }
 }

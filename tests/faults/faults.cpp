@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
-#include <regex>
 
 namespace kapp::test {
 
@@ -33,13 +32,6 @@ std::vector<std::string> controller_args(const std::string& ns,
                                    "--health-probe-bind-address=127.0.0.1:0"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
-}
-
-int logged_port(const BackgroundProcess& process, const std::string& what) {
-  std::smatch match;
-  const auto out = process.output();
-  if (!std::regex_search(out, match, std::regex("serving " + what + " on port ([0-9]+)"))) return 0;
-  return std::stoi(match[1]);
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // What the fault cases share: the size of a burst (short in CI, long with FAULTS_LONG=1), the
-// real controller binary against a test's own control plane, and its logged ports.
+// real controller binary against a test's own control plane (its logged ports: cluster.h).
 #pragma once
 
 #include <chrono>
@@ -23,8 +23,6 @@ std::chrono::seconds converge_timeout();
 std::vector<std::string> controller_args(const std::string& ns,
                                          const std::vector<std::string>& extra = {},
                                          const std::string& kubeconfig = "");
-// The port a controller logged for "/metrics" (0 until it has).
-int logged_port(const BackgroundProcess& process, const std::string& what);
 
 // Waits until the fleet has converged; the problems left when it has not (empty: converged).
 std::vector<std::string> converged(const Fleet& fleet, std::chrono::milliseconds timeout);

@@ -30,8 +30,8 @@ std::string claim_size(const std::string& ns) {
 }
 
 // Events about the Application (with `reason` only those), counting repeats.
-long long events_about(const std::string& ns, const std::string& name,
-                       const std::string& reason = "") {
+long long event_count(const std::string& ns, const std::string& name,
+                      const std::string& reason = "") {
   long long total = 0;
   const auto events = admin().list(res::kEvent, ns);  // not a temporary: the loop outlives it
   for (const auto& e : events["items"])
@@ -71,18 +71,18 @@ TEST_CASE("a StatefulSet volume resized: the app says which field cannot change 
   CHECK(claim_size(ns.name()) == "1Gi");  // the StatefulSet itself is untouched
 
   // The failure's one Warning is in before the window opens.
-  REQUIRE(eventually([&] { return events_about(ns.name(), "store", "PhaseFailed") == 1; }, 30s));
+  REQUIRE(eventually([&] { return event_count(ns.name(), "store", "PhaseFailed") == 1; }, 30s));
 
   // A window in which a controller retrying the refused update would write again and again.
   const auto scrape = [&] {
     return run({"curl", "-sf", "http://127.0.0.1:" + std::to_string(port) + "/metrics"}).out;
   };
   const auto writes_before = writes(scrape());
-  const auto events_before = events_about(ns.name(), "store");
+  const auto events_before = event_count(ns.name(), "store");
   CHECK_FALSE(eventually(
       [&] {
         return writes(scrape()) != writes_before ||
-               events_about(ns.name(), "store") != events_before;
+               event_count(ns.name(), "store") != events_before;
       },
       10s));
 

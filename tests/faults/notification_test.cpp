@@ -14,21 +14,20 @@
 
 #include "core/client/resource.h"
 #include "core/controllers/coinflip/state.h"
-#include "core/engine/object.h"
 #include "core/errors.h"
 #include "tests/faults/faults.h"
 #include "tests/support/control_plane.h"
 #include "tests/support/mosquitto.h"
+#include "tests/support/objects.h"
 
 using namespace kapp::test;
 using namespace std::chrono_literals;
 using nlohmann::json;
 namespace res = kapp::client::resources;
-namespace cf = kapp::controllers::coinflip;
 
 namespace {
 
-constexpr const char* kTopic = "coinflip/alerts";
+constexpr const char* kAlertsTopic = "coinflip/alerts";
 constexpr std::int64_t kMaxFlips = 12;
 
 // Refuses any status write of a CoinFlip that raises notifications.sent.
@@ -65,8 +64,9 @@ spec:
   validationActions: [Deny]
 )";
 
-json coinflip(const std::string& ns, const std::string& name, const std::string& url,
-              std::int64_t seed) {
+// A CoinFlip of kMaxFlips flips at threshold 3 from this seed, notifying `url`.
+json coinflip_with_seed(const std::string& ns, const std::string& name, const std::string& url,
+                        std::int64_t seed) {
   return {{"apiVersion", "kubectl-app.io/v1alpha1"},
           {"kind", "CoinFlip"},
           {"metadata", {{"name", name}, {"namespace", ns}}},
@@ -78,31 +78,11 @@ json coinflip(const std::string& ns, const std::string& name, const std::string&
             {"notify", {{"url", url}}}}}};
 }
 
-// The notifications a CoinFlip makes over its flips, from the functions the controller uses.
-std::vector<cf::Notification> expected_notifications(const json& object) {
-  const auto spec = cf::parse_spec(object["spec"]);
-  cf::State state;
-  std::vector<cf::Notification> out;
-  while (!cf::finished(state, spec)) {
-    auto flipped = cf::flip(state, spec, kapp::engine::uid_of(object), cf::Clock::now());
-    state = std::move(flipped.state);
-    if (flipped.notification) out.push_back(*flipped.notification);
-  }
-  return out;
-}
-
 // A seed whose kMaxFlips flips make exactly one run of three tails.
 std::int64_t seed_with_one_notification() {
   for (std::int64_t seed = 1;; ++seed)
-    if (expected_notifications(coinflip("ns", "seed", "mqtt://h/t", seed)).size() == 1) return seed;
-}
-
-json status_of(const std::string& ns, const std::string& name) {
-  return admin().get(res::kCoinFlip, ns, name).value("status", json::object());
-}
-
-std::int64_t notifications(const json& status, const char* field) {
-  return status.value("notifications", json::object()).value(field, 0LL);
+    if (expected_notifications(coinflip_with_seed("ns", "seed", "mqtt://h/t", seed)).size() == 1)
+      return seed;
 }
 
 // Whether the server refuses a status write that counts one more notification as sent (a dry
@@ -129,17 +109,19 @@ TEST_CASE("the controller killed after the broker took a notification and before
   OwnControlPlane plane;
   TestNamespace ns;
   MosquittoBroker broker;
-  MqttSubscriber subscriber(broker, kTopic);
+  MqttSubscriber subscriber(broker, kAlertsTopic);
 
   TempDir dir;
   REQUIRE(kubectl({"apply", "-f", dir.write("hold.yaml", kHoldSent)}).exit_code == 0);
   // A CoinFlip no controller flips tells when the policy is in force.
-  admin().create(res::kCoinFlip, ns.name(), coinflip(ns.name(), "probe", broker.url(kTopic), 1));
+  admin().create(res::kCoinFlip, ns.name(),
+                 coinflip_with_seed(ns.name(), "probe", broker.url(kAlertsTopic), 1));
   REQUIRE(eventually([&] { return sent_held(ns.name(), "probe"); }, 60s));
   admin().remove(res::kCoinFlip, ns.name(), "probe");
 
   const auto seed = seed_with_one_notification();
-  admin().create(res::kCoinFlip, ns.name(), coinflip(ns.name(), "coin", broker.url(kTopic), seed));
+  admin().create(res::kCoinFlip, ns.name(),
+                 coinflip_with_seed(ns.name(), "coin", broker.url(kAlertsTopic), seed));
   const auto expected = expected_notifications(admin().get(res::kCoinFlip, ns.name(), "coin"));
   REQUIRE(expected.size() == 1);
   const auto& wanted = expected.front();
@@ -158,7 +140,7 @@ TEST_CASE("the controller killed after the broker took a notification and before
   first->wait(10s);
   INFO("first controller:\n" << first->output().substr(0, 4000));
   first.reset();
-  const auto held = status_of(ns.name(), "coin");
+  const auto held = coinflip_status(ns.name(), "coin");
   REQUIRE(notifications(held, "sent") == 0);
   REQUIRE(notifications(held, "pending") == 1);
 
@@ -167,7 +149,7 @@ TEST_CASE("the controller killed after the broker took a notification and before
   BackgroundProcess second(args);
   const bool recorded = eventually(
       [&] {
-        const auto status = status_of(ns.name(), "coin");
+        const auto status = coinflip_status(ns.name(), "coin");
         return notifications(status, "sent") == 1 && notifications(status, "pending") == 0 &&
                status.value("flips", 0LL) == kMaxFlips;
       },
@@ -184,7 +166,7 @@ TEST_CASE("the controller killed after the broker took a notification and before
   }
   CHECK(ids == std::set<std::string>{wanted.id});
   CHECK(payloads.size() == 1);  // every delivery the same message
-  const auto status = status_of(ns.name(), "coin");
+  const auto status = coinflip_status(ns.name(), "coin");
   CHECK(status["notifications"].value("queue", json::array()).empty());
   CHECK(second.running());
 }

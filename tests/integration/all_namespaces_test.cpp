@@ -9,14 +9,6 @@
 using namespace kapp::test;
 namespace res = kapp::client::resources;
 
-namespace {
-
-void create_application(const std::string& ns, const std::string& name) {
-  admin().create(res::kApplication, ns, application(ns, name, {component("web")}));
-}
-
-}  // namespace
-
 TEST_CASE("status -A shows the applications of every namespace") {
   install_crds();
   TestNamespace a;

@@ -17,7 +17,7 @@ namespace res = kapp::client::resources;
 
 namespace {
 
-constexpr auto kResync = 500ms;
+constexpr auto kLinkResync = 500ms;
 
 // payments/api serves 8080 (to pods' 9090) and 9000: the link's ports map like a Service's.
 json payments(const std::string& ns, json allow_links_from) {
@@ -42,7 +42,7 @@ std::string link_policy_name(const std::string& ns, const std::string& to_ns) {
 // finalizers honoured) before the controllers stop, so no namespace is left terminating.
 struct TwoTeams {
   TestNamespace a, b;
-  RunningControllers controllers{std::vector<std::string>{a.name(), b.name()}, kResync};
+  RunningControllers controllers{std::vector<std::string>{a.name(), b.name()}, kLinkResync};
 
   ~TwoTeams() {
     try {
@@ -227,7 +227,7 @@ TEST_CASE("a link deleted while no controller runs is cleaned up by the next con
   admin().create(res::kApplication, b.name(), payments(b.name(), {a.name()}));
   const auto policy = link_policy_name(a.name(), b.name());
   {
-    RunningControllers controllers(std::vector<std::string>{a.name(), b.name()}, kResync);
+    RunningControllers controllers(std::vector<std::string>{a.name(), b.name()}, kLinkResync);
     admin().create(res::kAppLink, a.name(), app_link(a.name(), b.name()));
     REQUIRE(eventually([&] { return exists(res::kNetworkPolicy, b.name(), policy); }));
   }
@@ -236,7 +236,7 @@ TEST_CASE("a link deleted while no controller runs is cleaned up by the next con
   CHECK(exists(res::kAppLink, a.name(), "web-to-payments"));
   CHECK(exists(res::kNetworkPolicy, b.name(), policy));
 
-  RunningControllers controllers(std::vector<std::string>{a.name(), b.name()}, kResync);
+  RunningControllers controllers(std::vector<std::string>{a.name(), b.name()}, kLinkResync);
   REQUIRE(eventually([&] {
     return !exists(res::kAppLink, a.name(), "web-to-payments") &&
            !exists(res::kNetworkPolicy, b.name(), policy);
@@ -245,7 +245,7 @@ TEST_CASE("a link deleted while no controller runs is cleaned up by the next con
 
 TEST_CASE("a link to a namespace the controller does not watch says so") {
   TestNamespace a, b;
-  RunningControllers controllers(a.name(), kResync);
+  RunningControllers controllers(a.name(), kLinkResync);
   admin().create(res::kApplication, a.name(), shop(a.name()));
   admin().create(res::kApplication, b.name(), payments(b.name(), {a.name()}));
   admin().create(res::kAppLink, a.name(), app_link(a.name(), b.name()));
@@ -333,7 +333,7 @@ TEST_CASE("a link from an offloaded application offloads the target namespace th
 TEST_CASE(
     "two applications asking one namespace for different offloading: one owner, no flapping") {
   TestNamespace ns;
-  RunningControllers controllers(ns.name(), kResync);
+  RunningControllers controllers(ns.name(), kLinkResync);
   admin().create(res::kApplication, ns.name(), offloaded_shop(ns.name(), "eu"));
   const auto type = kOffloadingType();
   REQUIRE(eventually(
@@ -388,7 +388,7 @@ TEST_CASE("an application agreeing with a link's offloading of its namespace sha
 
 TEST_CASE("a link within one namespace owns its policy and needs no finalizer") {
   TestNamespace ns;
-  RunningControllers controllers(ns.name(), kResync);
+  RunningControllers controllers(ns.name(), kLinkResync);
   admin().create(res::kApplication, ns.name(), shop(ns.name()));
   admin().create(res::kApplication, ns.name(), payments(ns.name(), {ns.name()}));
   admin().create(res::kAppLink, ns.name(), app_link(ns.name(), ns.name()));

@@ -9,6 +9,7 @@
 #include "core/yaml/yaml.h"
 #include "tests/support/cluster.h"
 #include "tests/support/controller.h"
+#include "tests/support/objects.h"
 
 using namespace kapp::test;
 using namespace std::chrono_literals;
@@ -30,16 +31,6 @@ kind: Component
 metadata: {name: worker}
 spec: {application: shop, image: "busybox:1.36"}
 )";
-
-bool exists(const kapp::client::ResourceType& type, const std::string& ns,
-            const std::string& name) {
-  return admin().get_if_exists(type, ns, name).has_value();
-}
-
-std::string phase(const std::string& ns, const std::string& name) {
-  const auto app = admin().get_if_exists(res::kApplication, ns, name);
-  return app ? app->value("status", json::object()).value("phase", "") : "";
-}
 
 }  // namespace
 
@@ -339,8 +330,6 @@ json event(const json& app, const std::string& name, const std::string& message,
           {"lastTimestamp", last_timestamp},
           {"count", 1}};
 }
-
-std::string text_of(const CommandResult& result) { return result.out + result.err; }
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include "core/client/client.h"
 #include "core/errors.h"
 #include "tests/support/cluster.h"
+#include "tests/support/objects.h"
 
 using namespace kapp::test;
 using kapp::client::WatchEvent;
@@ -15,13 +16,6 @@ using nlohmann::json;
 namespace {
 
 const kapp::client::ResourceType kConfigMaps{"", "v1", "configmaps", "ConfigMap", true};
-
-json config_map(const std::string& ns, const std::string& name, const std::string& value = "v") {
-  return {{"apiVersion", "v1"},
-          {"kind", "ConfigMap"},
-          {"metadata", {{"name", name}, {"namespace", ns}}},
-          {"data", {{"key", value}}}};
-}
 
 std::string resource_version(const json& object) { return object["metadata"]["resourceVersion"]; }
 

@@ -27,6 +27,7 @@
 #include "tests/support/cluster.h"
 #include "tests/support/controller.h"
 #include "tests/support/mosquitto.h"
+#include "tests/support/objects.h"
 
 using namespace kapp::test;
 using namespace std::chrono_literals;
@@ -73,10 +74,6 @@ Run expected_run(const json& object) {
   return run;
 }
 
-std::vector<cf::Notification> expected_notifications(const json& object) {
-  return expected_run(object).notifications;
-}
-
 // The first seed whose first `max_flips` flips record at least `at_least` notifications, one of
 // them from a run of twice the threshold (the second notification of one run).
 std::int64_t seed_with_notifications(std::int64_t max_flips, std::size_t at_least) {
@@ -117,27 +114,13 @@ json object_of(const std::string& ns, const std::string& name) {
   return admin().get(kCoinFlip, ns, name);
 }
 
-json status_of(const std::string& ns, const std::string& name) {
-  return object_of(ns, name).value("status", json::object());
-}
-
-std::int64_t notifications(const json& status, const char* field) {
-  return status.value("notifications", json::object()).value(field, 0LL);
-}
-
-json condition(const json& status, const std::string& type) {
-  for (const auto& c : status.value("conditions", json::array()))
-    if (c.value("type", "") == type) return c;
-  return json::object();
-}
-
 bool completed(const std::string& ns, const std::string& name) {
-  return status_of(ns, name).value("phase", "") == "Completed";
+  return coinflip_status(ns, name).value("phase", "") == "Completed";
 }
 
 // Every notification recorded (all flips made) and none delivered.
 bool all_pending(const std::string& ns, const std::string& name, std::size_t count) {
-  const auto status = status_of(ns, name);
+  const auto status = coinflip_status(ns, name);
   return status.value("flips", 0LL) == object_of(ns, name)["spec"].value("maxFlips", -1LL) &&
          notifications(status, "pending") == static_cast<std::int64_t>(count);
 }
@@ -179,7 +162,8 @@ std::vector<std::string> events_of(const json& object) {
   return out;
 }
 
-bool has_event(const json& object, const std::string& type_and_reason) {
+// Whether an event about the object is of this "Type Reason", e.g. "Warning BrokerUnreachable".
+bool has_typed_event(const json& object, const std::string& type_and_reason) {
   const auto events = events_of(object);
   return std::any_of(events.begin(), events.end(),
                      [&](const auto& e) { return e.rfind(type_and_reason + ":", 0) == 0; });
@@ -403,14 +387,14 @@ TEST_CASE("CoinFlip notifications wait in status while the broker is down and ar
 
   // Down: every notification is recorded, none is lost or sent, and users are told why.
   REQUIRE(eventually([&] { return all_pending(ns.name(), "coin", expected.size()); }));
-  const auto down = status_of(ns.name(), "coin");
+  const auto down = coinflip_status(ns.name(), "coin");
   CHECK(queued_ids(down) == ids_of(expected));
   CHECK(down["phase"] == "Running");
   CHECK(condition(down, "NotifierReady").value("status", "") == "False");
   CHECK(condition(down, "NotifierReady").value("reason", "") == "BrokerUnreachable");
   CHECK_THAT(down["notifications"].value("lastError", ""),
              Catch::Contains("127.0.0.1:" + std::to_string(broker.port())));
-  CHECK(eventually([&] { return has_event(object, "Warning BrokerUnreachable"); }, 10s));
+  CHECK(eventually([&] { return has_typed_event(object, "Warning BrokerUnreachable"); }, 10s));
   CHECK(subscriber.messages().empty());
 
   // Back: all of them arrive, once each, oldest first, and the condition recovers.
@@ -418,12 +402,12 @@ TEST_CASE("CoinFlip notifications wait in status while the broker is down and ar
   REQUIRE(eventually([&] { return completed(ns.name(), "coin"); }, 60s));
   REQUIRE(eventually([&] { return subscriber.messages().size() >= expected.size(); }, 10s));
   CHECK(described(subscriber.messages()) == described(expected, "coin", ns.name()));
-  const auto up = status_of(ns.name(), "coin");
+  const auto up = coinflip_status(ns.name(), "coin");
   CHECK(notifications(up, "sent") == static_cast<std::int64_t>(expected.size()));
   CHECK(notifications(up, "pending") == 0);
   CHECK(up["notifications"].value("lastError", "x").empty());
   CHECK(condition(up, "NotifierReady").value("status", "") == "True");
-  CHECK(eventually([&] { return has_event(object, "Normal NotifierRecovered"); }, 10s));
+  CHECK(eventually([&] { return has_typed_event(object, "Normal NotifierRecovered"); }, 10s));
 }
 
 TEST_CASE("a CoinFlip controller killed between recording and sending notifications loses none") {
@@ -457,7 +441,7 @@ TEST_CASE("a CoinFlip controller killed between recording and sending notificati
   CHECK(std::set<std::string>(got.begin(), got.end()) ==
         std::set<std::string>(want.begin(), want.end()));
   CHECK(std::set<std::string>(want.begin(), want.end()).size() == want.size());
-  CHECK(notifications(status_of(ns.name(), "coin"), "sent") ==
+  CHECK(notifications(coinflip_status(ns.name(), "coin"), "sent") ==
         static_cast<std::int64_t>(expected.size()));
 }
 
@@ -478,7 +462,7 @@ TEST_CASE("a CoinFlip controller killed mid-run is succeeded by one that continu
     first.signal(SIGKILL);
     REQUIRE(first.wait(10s) == 128 + SIGKILL);
   }
-  REQUIRE(status_of(ns.name(), "coin").value("flips", 0LL) < 40);
+  REQUIRE(coinflip_status(ns.name(), "coin").value("flips", 0LL) < 40);
 
   BackgroundProcess second(run_controller_args(ns.name()));
   INFO(second.output());
@@ -488,7 +472,7 @@ TEST_CASE("a CoinFlip controller killed mid-run is succeeded by one that continu
   auto got = described(subscriber.messages());
   got.erase(std::unique(got.begin(), got.end()), got.end());
   CHECK(got == described(expected, "coin", ns.name()));
-  CHECK(notifications(status_of(ns.name(), "coin"), "sent") ==
+  CHECK(notifications(coinflip_status(ns.name(), "coin"), "sent") ==
         static_cast<std::int64_t>(expected.size()));
 }
 
@@ -531,8 +515,8 @@ TEST_CASE("a broker that refuses a CoinFlip's login keeps them pending and the p
 
   BackgroundProcess controller(run_controller_args(ns.name()));
   REQUIRE(eventually([&] { return all_pending(ns.name(), "coin", expected.size()); }));
-  REQUIRE(eventually([&] { return has_event(created, "Warning BrokerRejected"); }, 10s));
-  const auto status = status_of(ns.name(), "coin");
+  REQUIRE(eventually([&] { return has_typed_event(created, "Warning BrokerRejected"); }, 10s));
+  const auto status = coinflip_status(ns.name(), "coin");
   CHECK(condition(status, "NotifierReady").value("reason", "") == "BrokerRejected");
   std::ostringstream everything;
   everything << status.dump() << "\n";
@@ -561,11 +545,11 @@ TEST_CASE("a broker that never acknowledges keeps the notification pending") {
 
   // The PUBLISH reached the broker, but without its PUBACK the notification is not sent.
   const auto timed_out = [&] {
-    return condition(status_of(ns.name(), "coin"), "NotifierReady").value("reason", "") ==
+    return condition(coinflip_status(ns.name(), "coin"), "NotifierReady").value("reason", "") ==
            "BrokerTimeout";
   };
   REQUIRE(eventually(timed_out, 30s));
-  const auto status = status_of(ns.name(), "coin");
+  const auto status = coinflip_status(ns.name(), "coin");
   INFO(status.dump());
   CHECK(broker.publishes() > 0);
   CHECK(notifications(status, "pending") > 0);
@@ -612,9 +596,10 @@ TEST_CASE("a webhook that refuses a CoinFlip's notification gets it again until 
   REQUIRE(requests.size() >= 2);
   CHECK(described({requests[0].body, requests[1].body}) ==
         described({expected[0], expected[0]}, "coin", ns.name()));
-  CHECK(eventually([&] { return has_event(object, "Warning WebhookRejected"); }, 10s));
-  CHECK(eventually([&] { return has_event(object, "Normal NotifierRecovered"); }, 10s));
-  CHECK(condition(status_of(ns.name(), "coin"), "NotifierReady").value("status", "") == "True");
+  CHECK(eventually([&] { return has_typed_event(object, "Warning WebhookRejected"); }, 10s));
+  CHECK(eventually([&] { return has_typed_event(object, "Normal NotifierRecovered"); }, 10s));
+  CHECK(condition(coinflip_status(ns.name(), "coin"), "NotifierReady").value("status", "") ==
+        "True");
 }
 
 TEST_CASE("kubectl app create coinflip makes a CoinFlip whose flips get and status show") {
@@ -634,7 +619,7 @@ TEST_CASE("kubectl app create coinflip makes a CoinFlip whose flips get and stat
   CHECK(spec["seed"] == seed);
   CHECK(spec["notify"]["url"] == broker.url(kTopic));
   REQUIRE(eventually([&] { return completed(ns.name(), "coin"); }));
-  const auto status = status_of(ns.name(), "coin");
+  const auto status = coinflip_status(ns.name(), "coin");
 
   const auto got = kubectl_app({"get", "coinflips", "-n", ns.name()});
   INFO(got.out << got.err);

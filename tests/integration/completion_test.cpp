@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "core/client/resource.h"
@@ -62,7 +61,8 @@ bool offers(const Completion& completion, const std::string& candidate) {
   return false;
 }
 
-void create_application(const std::string& ns, const std::string& name) {
+// An Application whose one component `web` declares no ports.
+void create_portless_application(const std::string& ns, const std::string& name) {
   admin().create(res::kApplication, ns,
                  {{"apiVersion", "kubectl-app.io/v1alpha1"},
                   {"kind", "Application"},
@@ -196,8 +196,8 @@ TEST_CASE("completion offers the output formats after -o") {
 TEST_CASE("completion offers the Applications of the cluster after get applications") {
   install_crds();
   TestNamespace ns;
-  create_application(ns.name(), "shop");
-  create_application(ns.name(), "blog");
+  create_portless_application(ns.name(), "shop");
+  create_portless_application(ns.name(), "blog");
 
   const auto completion = complete({"get", "applications", "-n", ns.name(), ""});
   CHECK(offers(completion, "shop"));
@@ -210,8 +210,8 @@ TEST_CASE("completion offers applications before the slash of link and AppLinks 
   install_crds();
   TestNamespace ns;
   TestNamespace target;
-  create_application(ns.name(), "shop");
-  create_application(target.name(), "payments");
+  create_portless_application(ns.name(), "shop");
+  create_portless_application(target.name(), "payments");
   admin().create(
       res::kAppLink, ns.name(),
       {{"apiVersion", "kubectl-app.io/v1alpha1"},
@@ -242,7 +242,7 @@ TEST_CASE("completion offers the namespaces after -n") {
 TEST_CASE("completion of kubectl app goes through the real kubectl to kubectl_complete-app") {
   install_crds();
   TestNamespace ns;
-  create_application(ns.name(), "shop");
+  create_portless_application(ns.name(), "shop");
   // The real kubectl's hidden completion command, as its shell scripts call it.
   const auto completion = parse(run(
       {"kubectl", "__complete", "app", "get", "applications", "-n", ns.name(), ""}, plugin_env()));
@@ -253,7 +253,7 @@ TEST_CASE("completion of kubectl app goes through the real kubectl to kubectl_co
 TEST_CASE("completion in bash of a standalone kubectl-app offers verbs and object names") {
   install_crds();
   TestNamespace ns;
-  create_application(ns.name(), "shop");
+  create_portless_application(ns.name(), "shop");
   const std::string binary = KAPP_BINARY;
   // What bash sets before calling the completion function for `kubectl-app ... <TAB>`.
   const auto script = "source " KAPP_SOURCE_DIR
@@ -288,11 +288,6 @@ CommandResult completion_script(const std::string& shell) {
 
 bool installed(const std::string& program) {
   return run({"sh", "-c", "command -v " + program}).exit_code == 0;
-}
-
-std::string file_content(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // A PATH with the shells and tools but neither kubectl-app nor kubectl_complete-app: the
@@ -373,7 +368,7 @@ TEST_CASE("completion of an unknown shell exits 1 with one clear line") {
 TEST_CASE("the printed bash script completes with the helper embedded in the binary") {
   install_crds();
   TestNamespace ns;
-  create_application(ns.name(), "shop");
+  create_portless_application(ns.name(), "shop");
   const std::string binary = KAPP_BINARY;
   const auto script = "source <(" + binary +
                       " completion bash)\n"
@@ -401,7 +396,7 @@ TEST_CASE("the printed zsh script offers verbs and object names") {
   }
   install_crds();
   TestNamespace ns;
-  create_application(ns.name(), "shop");
+  create_portless_application(ns.name(), "shop");
   const std::string binary = KAPP_BINARY;
   // zsh's completion system stubbed to print what it is given: _describe's array, compdef.
   const auto script =
@@ -428,7 +423,7 @@ TEST_CASE("the printed fish script offers verbs and object names") {
   }
   install_crds();
   TestNamespace ns;
-  create_application(ns.name(), "shop");
+  create_portless_application(ns.name(), "shop");
   const std::string binary = KAPP_BINARY;
   TempDir dir;
   const auto file = dir.write("kubectl-app.fish", completion_script("fish").out);

@@ -5,6 +5,7 @@
 
 #include "core/yaml/yaml.h"
 #include "tests/support/cluster.h"
+#include "tests/support/objects.h"
 
 using namespace kapp::test;
 using kapp::client::ResourceType;
@@ -57,10 +58,6 @@ bool controller_can(const std::string& ns, std::vector<std::string> question) {
 std::string fresh_namespace_name() {
   static std::mt19937_64 rng{std::random_device{}()};
   return "kapp-deploy-" + std::to_string(rng() % 1000000);
-}
-
-bool exists(const ResourceType& type, const std::string& ns, const std::string& name) {
-  return admin().get_if_exists(type, ns, name).has_value();
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ namespace res = kapp::client::resources;
 
 namespace {
 
-std::string shop(int replicas) {
+std::string shop_yaml(int replicas) {
   return "apiVersion: kubectl-app.io/v1alpha1\nkind: Application\nmetadata: {name: shop}\n"
          "spec:\n  components:\n    - {name: web, image: \"nginx:1.27\", replicas: " +
          std::to_string(replicas) + "}\n";
@@ -45,7 +45,7 @@ TEST_CASE("diff of what is already applied exits 0 and prints nothing") {
   TestNamespace ns;
   install_crds();
   TempDir dir;
-  const auto file = dir.write("shop.yaml", shop(1));
+  const auto file = dir.write("shop.yaml", shop_yaml(1));
   REQUIRE(kubectl_app({"create", "-f", file, "-n", ns.name()}).exit_code == 0);
   const auto result = kubectl_app({"diff", "-f", file, "-n", ns.name()});
   INFO(result.out << result.err);
@@ -58,10 +58,10 @@ TEST_CASE("diff of a changed replica count exits 1 and shows the old and new val
   TestNamespace ns;
   install_crds();
   TempDir dir;
-  REQUIRE(
-      kubectl_app({"create", "-f", dir.write("old.yaml", shop(1)), "-n", ns.name()}).exit_code ==
-      0);
-  const auto result = kubectl_app({"diff", "-f", dir.write("new.yaml", shop(3)), "-n", ns.name()});
+  REQUIRE(kubectl_app({"create", "-f", dir.write("old.yaml", shop_yaml(1)), "-n", ns.name()})
+              .exit_code == 0);
+  const auto result =
+      kubectl_app({"diff", "-f", dir.write("new.yaml", shop_yaml(3)), "-n", ns.name()});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
   CHECK(result.err.empty());
@@ -86,7 +86,8 @@ TEST_CASE("diff of a new object exits 1 and shows the whole object as added") {
   TestNamespace ns;
   install_crds();
   TempDir dir;
-  const auto result = kubectl_app({"diff", "-f", dir.write("shop.yaml", shop(2)), "-n", ns.name()});
+  const auto result =
+      kubectl_app({"diff", "-f", dir.write("shop.yaml", shop_yaml(2)), "-n", ns.name()});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.out, Catch::Contains("\n@@ -0,0 +1,"));
@@ -138,7 +139,7 @@ TEST_CASE("diff runs KUBECTL_EXTERNAL_DIFF with the directories, then its allowe
                                     "\nls \"$1\" \"$2\" >> " + record + "\necho compared\nexit 1\n",
                                 /*executable=*/true);
   const auto result =
-      kubectl_app({"diff", "-f", dir.write("shop.yaml", shop(1)), "-n", ns.name()},
+      kubectl_app({"diff", "-f", dir.write("shop.yaml", shop_yaml(1)), "-n", ns.name()},
                   {{"KUBECTL_EXTERNAL_DIFF", script + " -N --color=always $(x) a;b"}});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
@@ -161,8 +162,9 @@ TEST_CASE("diff exits 2 when the diff program fails") {
   install_crds();
   TempDir dir;
   const auto script = dir.write("broken", "#!/bin/sh\necho 'broken: no' >&2\nexit 3\n", true);
-  const auto result = kubectl_app({"diff", "-f", dir.write("shop.yaml", shop(1)), "-n", ns.name()},
-                                  {{"KUBECTL_EXTERNAL_DIFF", script}});
+  const auto result =
+      kubectl_app({"diff", "-f", dir.write("shop.yaml", shop_yaml(1)), "-n", ns.name()},
+                  {{"KUBECTL_EXTERNAL_DIFF", script}});
   CHECK(result.exit_code == 2);
   CHECK(result.err == "broken: no\nerror: failed to run \"" + script +
                           "\": exit status 3 (its message, if any, is above)\n");

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -25,7 +24,8 @@ struct Step {
   std::vector<std::string> expected;  // the output lines the page shows
 };
 
-std::vector<std::string> lines_of(const std::string& text) {
+// The lines of `text`, each without its trailing blanks.
+std::vector<std::string> trimmed_lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
@@ -39,7 +39,7 @@ std::vector<Step> steps_of(const std::string& markdown) {
   static const std::regex exit_note(R"(\s+# exit (\d+)$)");
   std::vector<Step> steps;
   bool in_console = false;
-  for (const auto& line : lines_of(markdown)) {
+  for (const auto& line : trimmed_lines_of(markdown)) {
     if (!in_console) {
       in_console = line == "```console";
     } else if (line == "```") {
@@ -99,11 +99,6 @@ std::vector<fs::path> guide_pages() {
   return pages;
 }
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 TEST_CASE("a shown block matches output with skipped lines and wildcards") {
@@ -124,7 +119,7 @@ TEST_CASE("every page of the user guide has a worked example, and each one runs 
   const auto pages = guide_pages();
   REQUIRE(pages.size() >= 17);  // one page per verb
   for (const auto& page : pages) {
-    const auto steps = steps_of(read(page));
+    const auto steps = steps_of(file_content(page));
     INFO("page " << page.filename().string());
     CHECK_FALSE(steps.empty());
     for (const auto& step : steps) {
@@ -132,7 +127,7 @@ TEST_CASE("every page of the user guide has a worked example, and each one runs 
           run({"sh", "-c", "cd '" KAPP_SOURCE_DIR "' && " + step.command + " 2>&1"}, env);
       INFO("$ " << step.command << "\n" << result.out);
       CHECK(result.exit_code == step.exit_code);
-      CHECK(shows(step.expected, 0, lines_of(result.out), 0));
+      CHECK(shows(step.expected, 0, trimmed_lines_of(result.out), 0));
     }
   }
   std::vector<std::string> cleanup = {"delete", "namespace", "--ignore-not-found", "--wait",

@@ -11,6 +11,7 @@
 #include "core/engine/object.h"
 #include "core/errors.h"
 #include "tests/support/cluster.h"
+#include "tests/support/objects.h"
 
 using namespace kapp::test;
 using namespace std::chrono_literals;
@@ -22,13 +23,6 @@ using kapp::engine::Result;
 using nlohmann::json;
 
 namespace {
-
-json config_map(const std::string& ns, const std::string& name, const std::string& value = "v") {
-  return {{"apiVersion", "v1"},
-          {"kind", "ConfigMap"},
-          {"metadata", {{"name", name}, {"namespace", ns}}},
-          {"data", {{"key", value}}}};
-}
 
 // Records what a reconciler saw: the key, and the object's value in the cache at that time.
 struct Recorder {

@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "tests/support/cluster.h"
+#include "tests/support/objects.h"
 
 using namespace kapp::test;
 using nlohmann::json;
@@ -12,13 +13,6 @@ namespace {
 
 const kapp::client::ResourceType kApplications{"kubectl-app.io", "v1alpha1", "applications",
                                                "Application", true};
-
-json application(const std::string& ns, const std::string& name, json components) {
-  return {{"apiVersion", "kubectl-app.io/v1alpha1"},
-          {"kind", "Application"},
-          {"metadata", {{"name", name}, {"namespace", ns}}},
-          {"spec", {{"components", std::move(components)}}}};
-}
 
 }  // namespace
 

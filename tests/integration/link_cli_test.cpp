@@ -7,6 +7,7 @@
 #include "core/client/resource.h"
 #include "core/yaml/yaml.h"
 #include "tests/support/cluster.h"
+#include "tests/support/objects.h"
 
 using namespace kapp::test;
 using nlohmann::json;
@@ -14,26 +15,9 @@ namespace res = kapp::client::resources;
 
 namespace {
 
-// An Application with one component `web` serving port 80, accepting links from `allowed`.
-void create_application(const std::string& ns, const std::string& name,
-                        const std::vector<std::string>& allowed = {}) {
-  json spec = {{"components",
-                {{{"name", "web"},
-                  {"image", "nginx:1.27"},
-                  {"ports", {{{"name", "http"}, {"port", 80}}}}}}}};
-  if (!allowed.empty()) spec["allowLinksFrom"] = allowed;
-  admin().create(res::kApplication, ns,
-                 {{"apiVersion", "kubectl-app.io/v1alpha1"},
-                  {"kind", "Application"},
-                  {"metadata", {{"name", name}}},
-                  {"spec", spec}});
-}
-
 std::size_t link_count(const std::string& ns) {
   return admin().list(res::kAppLink, ns)["items"].size();
 }
-
-std::string text_of(const CommandResult& result) { return result.out + result.err; }
 
 }  // namespace
 

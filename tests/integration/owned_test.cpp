@@ -10,6 +10,7 @@
 #include "core/engine/owned.h"
 #include "core/engine/transform.h"
 #include "tests/support/cluster.h"
+#include "tests/support/objects.h"
 
 using namespace kapp::test;
 using namespace std::chrono_literals;
@@ -18,13 +19,6 @@ using kapp::engine::Informer;
 using nlohmann::json;
 
 namespace {
-
-json config_map(const std::string& ns, const std::string& name, const std::string& value) {
-  return {{"apiVersion", "v1"},
-          {"kind", "ConfigMap"},
-          {"metadata", {{"name", name}, {"namespace", ns}}},
-          {"data", {{"key", value}}}};
-}
 
 // A client of its own that counts its requests by verb.
 struct CountingClient {

@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
-#include <regex>
 
 #include "core/client/resource.h"
 #include "tests/support/cluster.h"
@@ -14,8 +13,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::vector<std::string> controller_args(const std::string& lease_ns,
-                                         const std::string& lease_name) {
+// `kubectl app run-controller` electing its leader on the Lease `lease_name` of `lease_ns`.
+std::vector<std::string> leader_election_args(const std::string& lease_ns,
+                                              const std::string& lease_name) {
   return {KAPP_BINARY,
           "run-controller",
           "--kubeconfig",
@@ -28,13 +28,6 @@ std::vector<std::string> controller_args(const std::string& lease_ns,
           "--lease-duration=3s",
           "--renew-deadline=2s",
           "--retry-period=250ms"};
-}
-
-int logged_port(const BackgroundProcess& process, const std::string& what) {
-  std::smatch match;
-  const auto out = process.output();
-  if (!std::regex_search(out, match, std::regex("serving " + what + " on port ([0-9]+)"))) return 0;
-  return std::stoi(match[1]);
 }
 
 std::string holder(const std::string& ns, const std::string& name) {
@@ -51,7 +44,7 @@ bool leads(const BackgroundProcess& process) {
 TEST_CASE("run-controller serves health, readiness and metrics that promtool accepts") {
   TestNamespace ns;
   install_crds();
-  BackgroundProcess controller(controller_args(ns.name(), "health"));
+  BackgroundProcess controller(leader_election_args(ns.name(), "health"));
   int health = 0, metrics = 0;
   REQUIRE(eventually([&] {
     return (health = logged_port(controller, "/healthz and /readyz")) > 0 &&
@@ -79,9 +72,9 @@ TEST_CASE("run-controller serves health, readiness and metrics that promtool acc
 TEST_CASE("SIGTERM stops run-controller cleanly and hands the lease over") {
   TestNamespace ns;
   install_crds();
-  BackgroundProcess first(controller_args(ns.name(), "handover"));
+  BackgroundProcess first(leader_election_args(ns.name(), "handover"));
   REQUIRE(eventually([&] { return leads(first); }));
-  BackgroundProcess second(controller_args(ns.name(), "handover"));
+  BackgroundProcess second(leader_election_args(ns.name(), "handover"));
   REQUIRE(eventually(
       [&] { return second.output().find("waiting for the lease") != std::string::npos; }));
   const auto started = std::chrono::steady_clock::now();
@@ -98,9 +91,9 @@ TEST_CASE(
     "lease") {
   TestNamespace ns;
   install_crds();
-  BackgroundProcess first(controller_args(ns.name(), "exclusive"));
+  BackgroundProcess first(leader_election_args(ns.name(), "exclusive"));
   REQUIRE(eventually([&] { return leads(first); }));
-  BackgroundProcess second(controller_args(ns.name(), "exclusive"));
+  BackgroundProcess second(leader_election_args(ns.name(), "exclusive"));
   REQUIRE(eventually(
       [&] { return second.output().find("waiting for the lease") != std::string::npos; }));
   // While the first renews its lease, the second stays a standby: no controllers started.
@@ -151,10 +144,6 @@ struct FastResyncController {
   BackgroundProcess process;
   int port = 0;
 };
-
-std::string phase(const std::string& ns, const std::string& name) {
-  return status_of(kapp::client::resources::kApplication, ns, name).value("phase", "");
-}
 
 TEST_CASE("run-controller --sync-period looks again at what failed on an object no watch maps") {
   TestNamespace ns;

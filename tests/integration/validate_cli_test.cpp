@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/client/resource.h"
 #include "tests/support/cluster.h"
@@ -28,13 +26,6 @@ std::vector<std::string> corpus() {
   return files;
 }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // stderr with the corpus directory left out of file names, as the .err files hold them.
 std::string relative(std::string err) {
   for (auto at = err.find(kBad); at != std::string::npos; at = err.find(kBad))
@@ -53,7 +44,7 @@ TEST_CASE("the corpus of bad manifests holds at least 20 files, each with its ex
   CHECK(files.size() >= 20);
   for (const auto& file : files) {
     INFO(file);
-    const auto expected = read(kBad + fs::path(file).replace_extension(".err").string());
+    const auto expected = file_content(kBad + fs::path(file).replace_extension(".err").string());
     CHECK(std::count(expected.begin(), expected.end(), '\n') == 1);
     CHECK(expected.rfind("error: " + file + ":", 0) == 0);
   }
@@ -65,7 +56,8 @@ TEST_CASE("validate refuses every bad manifest with one line naming file:line, f
     const auto result = kubectl_app({"validate", "-f", kBad + file}, kNoKubeconfig);
     CHECK(result.exit_code == 1);
     CHECK(result.out.empty());
-    CHECK(relative(result.err) == read(kBad + fs::path(file).replace_extension(".err").string()));
+    CHECK(relative(result.err) ==
+          file_content(kBad + fs::path(file).replace_extension(".err").string()));
   }
 }
 
@@ -76,7 +68,8 @@ TEST_CASE("create --dry-run=client refuses every bad manifest with no cluster re
         {"create", "-f", kBad + file, "--dry-run=client", "--kubeconfig", kUnreachable});
     CHECK(result.exit_code == 1);
     CHECK(result.out.empty());
-    CHECK(relative(result.err) == read(kBad + fs::path(file).replace_extension(".err").string()));
+    CHECK(relative(result.err) ==
+          file_content(kBad + fs::path(file).replace_extension(".err").string()));
   }
 }
 
@@ -126,7 +119,8 @@ TEST_CASE("create against the real API server writes nothing for any bad manifes
     INFO(file);
     const auto result = kubectl_app({"create", "-f", kBad + file, "-n", ns.name()});
     CHECK(result.exit_code == 1);
-    CHECK(relative(result.err) == read(kBad + fs::path(file).replace_extension(".err").string()));
+    CHECK(relative(result.err) ==
+          file_content(kBad + fs::path(file).replace_extension(".err").string()));
   }
   for (const auto* type : {&res::kApplication, &res::kComponent, &res::kAppLink, &res::kCoinFlip}) {
     INFO(type->kind);

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <mutex>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -180,6 +181,13 @@ std::string BackgroundProcess::output() const {
   return util::read_file_if_exists(log_path_).value_or("");
 }
 
+int logged_port(const BackgroundProcess& process, const std::string& what) {
+  std::smatch match;
+  const auto out = process.output();
+  if (!std::regex_search(out, match, std::regex("serving " + what + " on port ([0-9]+)"))) return 0;
+  return std::stoi(match[1]);
+}
+
 CommandResult run(const std::vector<std::string>& argv,
                   const std::map<std::string, std::string>& env) {
   const auto dir = std::filesystem::temp_directory_path();
@@ -213,6 +221,8 @@ CommandResult run(const std::vector<std::string>& argv,
   result.err = slurp_and_remove(err_path);
   return result;
 }
+
+std::string text_of(const CommandResult& result) { return result.out + result.err; }
 
 CommandResult kubectl_app(std::vector<std::string> args,
                           const std::map<std::string, std::string>& env) {

@@ -48,6 +48,8 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
+// Its stdout and stderr together, e.g. for INFO when a check fails.
+std::string text_of(const CommandResult& result);
 
 // Runs a program to completion with the given extra environment; stdin is /dev/null.
 CommandResult run(const std::vector<std::string>& argv,
@@ -77,6 +79,8 @@ class BackgroundProcess {
   int status_ = -1;
   std::string log_path_;
 };
+// The port `process` (a controller) logged it serves `what` on, e.g. "/metrics"; 0 until it has.
+int logged_port(const BackgroundProcess& process, const std::string& what);
 
 // Polls `condition` until it holds or `timeout` passes: waiting on a condition, not a sleep.
 bool eventually(const std::function<bool()>& condition,

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "core/engine/metrics.h"
+#include "core/engine/object.h"
 #include "core/errors.h"
 #include "tests/support/cluster.h"
 #include "tests/support/metrics_text.h"
@@ -15,6 +16,13 @@ json component(const std::string& name, json fields) {
   json c = {{"name", name}, {"image", "nginx:1.27"}, {"ports", {{{"name", "http"}, {"port", 80}}}}};
   c.update(fields);
   return c;
+}
+
+json config_map(const std::string& ns, const std::string& name, const std::string& value) {
+  return {{"apiVersion", "v1"},
+          {"kind", "ConfigMap"},
+          {"metadata", {{"name", name}, {"namespace", ns}}},
+          {"data", {{"key", value}}}};
 }
 
 json app_link(const std::string& ns, const std::string& to_ns, json ports,
@@ -37,6 +45,13 @@ json application(const std::string& ns, const std::string& name, json components
           {"spec", spec}};
 }
 
+void create_application(const std::string& ns, const std::string& name,
+                        const std::vector<std::string>& allow_links_from) {
+  json spec = json::object();
+  if (!allow_links_from.empty()) spec["allowLinksFrom"] = allow_links_from;
+  admin().create(res::kApplication, ns, application(ns, name, {component("web")}, spec));
+}
+
 json status_of(const client::ResourceType& type, const std::string& ns, const std::string& name) {
   const auto object = admin().get_if_exists(type, ns, name);
   return object ? object->value("status", json::object()) : json::object();
@@ -52,6 +67,10 @@ bool exists(const client::ResourceType& type, const std::string& ns, const std::
   return admin().get_if_exists(type, ns, name).has_value();
 }
 
+std::string phase(const std::string& ns, const std::string& name) {
+  return status_of(res::kApplication, ns, name).value("phase", "");
+}
+
 bool has_event(const std::string& ns, const std::string& object, const std::string& reason) {
   const auto events = admin().list(res::kEvent, ns);
   for (const auto& e : events["items"]) {
@@ -59,6 +78,27 @@ bool has_event(const std::string& ns, const std::string& object, const std::stri
       return true;
   }
   return false;
+}
+
+json coinflip_status(const std::string& ns, const std::string& name) {
+  return admin().get(res::kCoinFlip, ns, name).value("status", json::object());
+}
+
+std::int64_t notifications(const json& status, const char* field) {
+  return status.value("notifications", json::object()).value(field, 0LL);
+}
+
+std::vector<controllers::coinflip::Notification> expected_notifications(const json& object) {
+  namespace cf = controllers::coinflip;
+  const auto spec = cf::parse_spec(object["spec"]);
+  cf::State state;
+  std::vector<cf::Notification> out;
+  while (!cf::finished(state, spec)) {
+    auto flipped = cf::flip(state, spec, engine::uid_of(object), cf::Clock::now());
+    state = std::move(flipped.state);
+    if (flipped.notification) out.push_back(*flipped.notification);
+  }
+  return out;
 }
 
 // Write requests the controllers have made so far (the kapp_rest_client_requests_total series).

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 namespace kapp::test {
@@ -27,6 +28,11 @@ std::string TempDir::write(const std::string& name, const std::string& content,
   std::ofstream(file, std::ios::binary) << content;
   if (executable) std::filesystem::permissions(file, std::filesystem::perms::owner_all);
   return file;
+}
+
+std::string file_content(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 }  // namespace kapp::test

@@ -1,4 +1,5 @@
-// A temporary directory for one test, removed with everything in it when the test ends.
+// A temporary directory for one test, removed with everything in it when the test ends; and
+// reading a file back.
 #pragma once
 
 #include <string>
@@ -19,5 +20,8 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The whole content of the file at `path`; "" when it cannot be read.
+std::string file_content(const std::string& path);
 
 }  // namespace kapp::test

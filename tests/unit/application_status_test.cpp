@@ -2,8 +2,15 @@
 #include <catch2/catch.hpp>
 
 #include "core/controllers/application/status.h"
+#include "tests/support/conditions.h"
 
-using namespace kapp::controllers::application;
+using kapp::controllers::application::application_status;
+using kapp::controllers::application::AppObservation;
+using kapp::controllers::application::component_status;
+using kapp::controllers::application::ComponentObservation;
+using kapp::controllers::application::pod_failure;
+using kapp::controllers::application::workload_update_matters;
+using kapp::test::condition_in;
 using nlohmann::json;
 
 namespace {
@@ -28,12 +35,6 @@ json pod_waiting(const std::string& reason) {
 
 ComponentObservation observed(const std::string& name, json workload, int desired = 2) {
   return {name, "Inline", "Deployment", desired, std::move(workload), {}, {}, {}};
-}
-
-json condition(const json& status, const std::string& type) {
-  for (const auto& c : status["conditions"])
-    if (c["type"] == type) return c;
-  return nullptr;
 }
 
 // A StatefulSet as its controller reports it: updatedReplicas is left out while 0.
@@ -129,8 +130,8 @@ TEST_CASE("an application is Running when every component runs") {
   CHECK(s["phase"] == "Running");
   CHECK(s["ready"] == "2/2");
   CHECK(s["observedGeneration"] == 4);
-  CHECK(condition(s, "Ready")["status"] == "True");
-  CHECK(condition(s, "ComponentsReady")["message"] == "2 of 2 components available");
+  CHECK(condition_in(s, "Ready")["status"] == "True");
+  CHECK(condition_in(s, "ComponentsReady")["message"] == "2 of 2 components available");
 }
 
 TEST_CASE("an application is Pending while any component is, and says which") {
@@ -138,8 +139,8 @@ TEST_CASE("an application is Pending while any component is, and says which") {
   const auto s = application_status(o);
   CHECK(s["phase"] == "Pending");
   CHECK(s["ready"] == "1/2");
-  CHECK(condition(s, "Ready")["reason"] == "ComponentsPending");
-  CHECK(condition(s, "Ready")["message"] == "b: Deployment not created yet");
+  CHECK(condition_in(s, "Ready")["reason"] == "ComponentsPending");
+  CHECK(condition_in(s, "Ready")["message"] == "b: Deployment not created yet");
 }
 
 TEST_CASE("an application is Failed when any component fails, even if others are pending") {
@@ -148,8 +149,8 @@ TEST_CASE("an application is Failed when any component fails, even if others are
   AppObservation o{1, {observed("a", nullptr), failing}, {}, {}, {}};
   const auto s = application_status(o);
   CHECK(s["phase"] == "Failed");
-  CHECK(condition(s, "Ready")["reason"] == "ComponentFailed");
-  CHECK(condition(s, "Ready")["message"] == "b: name taken");  // the failure, not the wait
+  CHECK(condition_in(s, "Ready")["reason"] == "ComponentFailed");
+  CHECK(condition_in(s, "Ready")["message"] == "b: name taken");  // the failure, not the wait
 }
 
 TEST_CASE("a missing Component object keeps the application Pending with its name") {
@@ -166,15 +167,15 @@ TEST_CASE("an integration whose CRD is not installed is False with CRDNotInstall
   AppObservation o{1, {observed("a", deployment(1, 1), 1)}, {}, {}, {}};
   o.metrics = {.wanted = true, .installed = false};
   const auto s = application_status(o);
-  CHECK(condition(s, "MetricsReady")["status"] == "False");
-  CHECK(condition(s, "MetricsReady")["reason"] == "CRDNotInstalled");
-  CHECK(condition(s, "OffloadingReady")["reason"] == "NotRequested");
+  CHECK(condition_in(s, "MetricsReady")["status"] == "False");
+  CHECK(condition_in(s, "MetricsReady")["reason"] == "CRDNotInstalled");
+  CHECK(condition_in(s, "OffloadingReady")["reason"] == "NotRequested");
   CHECK(s["phase"] == "Running");  // metrics are a side show: the components still run
 }
 
 TEST_CASE("a communications failure is a False CommunicationsReady with the error") {
   AppObservation o{1, {observed("a", deployment(1, 1), 1)}, "NetworkPolicy rejected", {}, {}};
-  const auto c = condition(application_status(o), "CommunicationsReady");
+  const auto c = condition_in(application_status(o), "CommunicationsReady");
   CHECK(c["status"] == "False");
   CHECK(c["reason"] == "ApplyFailed");
   CHECK(c["message"] == "NetworkPolicy rejected");
@@ -198,8 +199,8 @@ TEST_CASE("a component failed on an immutable field gives the Ready condition th
   AppObservation o{1, {observed("a", deployment(2, 2)), failing}, {}, {}, {}};
   const auto s = application_status(o);
   CHECK(s["phase"] == "Failed");
-  CHECK(condition(s, "Ready")["reason"] == "ImmutableFieldChanged");
-  CHECK(condition(s, "Ready")["message"] ==
+  CHECK(condition_in(s, "Ready")["reason"] == "ImmutableFieldChanged");
+  CHECK(condition_in(s, "Ready")["message"] ==
         "db: StatefulSet db: spec.volumeClaimTemplates[data] cannot change");
 }
 

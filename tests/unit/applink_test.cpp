@@ -6,9 +6,13 @@
 #include "core/render/applink.h"
 #include "tests/unit/golden.h"
 
-using namespace kapp::render;
 using kapp::controllers::applink::LinkState;
 using kapp::controllers::applink::parse_spec;
+using kapp::render::accepts_links_from;
+using kapp::render::alias_service;
+using kapp::render::Component;
+using kapp::render::link_policy;
+using kapp::render::link_ports;
 using nlohmann::json;
 
 namespace {

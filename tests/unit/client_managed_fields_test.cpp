@@ -17,22 +17,25 @@ namespace {
 
 // A ConfigMap with managedFields in its metadata, and members of the same name elsewhere that
 // are not bookkeeping.
-const json kObject = {{"metadata",
-                       {{"name", "a"},
-                        {"namespace", "demo"},
-                        {"managedFields", {{{"manager", "kubectl"}, {"operation", "Apply"}}}},
-                        {"labels", {{"managedFields", "label"}}}}},
-                      {"data", {{"managedFields", "data"}}},
-                      {"spec", {{"template", {{"metadata", {{"managedFields", json::array()}}}}}}}};
+const json kManagedConfigMap = {
+    {"metadata",
+     {{"name", "a"},
+      {"namespace", "demo"},
+      {"managedFields", {{{"manager", "kubectl"}, {"operation", "Apply"}}}},
+      {"labels", {{"managedFields", "label"}}}}},
+    {"data", {{"managedFields", "data"}}},
+    {"spec", {{"template", {{"metadata", {{"managedFields", json::array()}}}}}}}};
 
 json expected_without_bookkeeping() {
-  auto object = kObject;
+  auto object = kManagedConfigMap;
   object["metadata"].erase("managedFields");
   return object;
 }
 
 std::string list_body() {
-  return json{{"metadata", {{"resourceVersion", "9"}}}, {"items", {kObject, kObject}}}.dump();
+  return json{{"metadata", {{"resourceVersion", "9"}}},
+              {"items", {kManagedConfigMap, kManagedConfigMap}}}
+      .dump();
 }
 
 }  // namespace
@@ -50,12 +53,12 @@ TEST_CASE("a list asked to drop managedFields leaves out only each item's metada
 TEST_CASE("a list keeps managedFields unless asked") {
   FakeClient api;
   api.transport.answer(200, list_body());
-  CHECK(api.client->list(resources::kConfigMap, "demo")["items"][0] == kObject);
+  CHECK(api.client->list(resources::kConfigMap, "demo")["items"][0] == kManagedConfigMap);
 }
 
 TEST_CASE("a watch asked to drop managedFields leaves out only the object's") {
   FakeClient api;
-  const auto event = json{{"type", "MODIFIED"}, {"object", kObject}}.dump() + "\n";
+  const auto event = json{{"type", "MODIFIED"}, {"object", kManagedConfigMap}}.dump() + "\n";
   api.transport.answer({.chunks = {event, event}});
   std::vector<json> objects;
   api.client->watch(resources::kConfigMap, "demo", {.drop_managed_fields = true},
@@ -70,19 +73,20 @@ TEST_CASE("a watch asked to drop managedFields leaves out only the object's") {
 
 TEST_CASE("a watch keeps managedFields unless asked") {
   FakeClient api;
-  api.transport.answer({.chunks = {json{{"type", "ADDED"}, {"object", kObject}}.dump() + "\n"}});
+  api.transport.answer(
+      {.chunks = {json{{"type", "ADDED"}, {"object", kManagedConfigMap}}.dump() + "\n"}});
   json seen;
   api.client->watch(resources::kConfigMap, "demo", {}, [&](const client::WatchEvent& e) {
     seen = e.object;
     return true;
   });
-  CHECK(seen == kObject);
+  CHECK(seen == kManagedConfigMap);
 }
 
 TEST_CASE("a write's answer leaves out managedFields only when asked") {
   FakeClient api;
-  api.transport.answer(200, kObject.dump()).answer(200, kObject.dump());
-  CHECK(api.client->apply(resources::kConfigMap, kObject, {.drop_managed_fields = true}) ==
-        expected_without_bookkeeping());
-  CHECK(api.client->apply(resources::kConfigMap, kObject) == kObject);
+  api.transport.answer(200, kManagedConfigMap.dump()).answer(200, kManagedConfigMap.dump());
+  CHECK(api.client->apply(resources::kConfigMap, kManagedConfigMap,
+                          {.drop_managed_fields = true}) == expected_without_bookkeeping());
+  CHECK(api.client->apply(resources::kConfigMap, kManagedConfigMap) == kManagedConfigMap);
 }

@@ -5,7 +5,10 @@
 
 #include "core/controllers/coinflip/coin.h"
 
-using namespace kapp::controllers::coinflip;
+using kapp::controllers::coinflip::letter;
+using kapp::controllers::coinflip::seed_for;
+using kapp::controllers::coinflip::Side;
+using kapp::controllers::coinflip::toss;
 
 namespace {
 

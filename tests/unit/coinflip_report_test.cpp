@@ -4,9 +4,17 @@
 
 #include "core/controllers/coinflip/report.h"
 #include "core/engine/status.h"
+#include "tests/support/conditions.h"
 
-using namespace kapp::controllers::coinflip;
+using kapp::controllers::coinflip::Delivery;
+using kapp::controllers::coinflip::desired_status;
+using kapp::controllers::coinflip::invalid_status;
+using kapp::controllers::coinflip::InvalidSpec;
+using kapp::controllers::coinflip::phase_of;
+using kapp::controllers::coinflip::Spec;
+using kapp::controllers::coinflip::State;
 using namespace std::chrono_literals;
+using kapp::test::condition_in;
 using nlohmann::json;
 
 namespace {
@@ -18,13 +26,6 @@ Spec spec_with_max(std::optional<std::int64_t> max_flips) {
   spec.max_flips = max_flips;
   spec.url = "mqtt://user:pw@broker:1883/coinflip/alerts";
   return spec;
-}
-
-json condition(const json& status, const std::string& type) {
-  for (const auto& c : status["conditions"]) {
-    if (c["type"] == type) return c;
-  }
-  return nullptr;
 }
 
 State with_pending(std::int64_t flips, std::size_t pending) {
@@ -54,34 +55,34 @@ TEST_CASE("an unchanged status is not written again") {
 TEST_CASE("status records observedGeneration on itself and on its conditions") {
   const auto status = desired_status(json::object(), {}, spec_with_max(10), std::nullopt, 3);
   CHECK(status["observedGeneration"] == 3);
-  CHECK(condition(status, "Flipping")["observedGeneration"] == 3);
+  CHECK(condition_in(status, "Flipping")["observedGeneration"] == 3);
 }
 
 TEST_CASE("NotifierReady is Unknown until a notification was sent") {
   const auto status = desired_status(json::object(), {}, spec_with_max(10), std::nullopt, 1);
-  CHECK(condition(status, "NotifierReady")["status"] == "Unknown");
+  CHECK(condition_in(status, "NotifierReady")["status"] == "Unknown");
 }
 
 TEST_CASE("a failed delivery makes NotifierReady False with its reason, until one succeeds") {
   const auto spec = spec_with_max(10);
   const auto down = desired_status(json::object(), with_pending(3, 1), spec,
                                    Delivery{false, "BrokerUnreachable", "cannot deliver"}, 1);
-  CHECK(condition(down, "NotifierReady")["status"] == "False");
-  CHECK(condition(down, "NotifierReady")["reason"] == "BrokerUnreachable");
+  CHECK(condition_in(down, "NotifierReady")["status"] == "False");
+  CHECK(condition_in(down, "NotifierReady")["reason"] == "BrokerUnreachable");
   // A later reconcile that sent nothing keeps what the last attempt said.
   const auto later = desired_status(down, with_pending(4, 1), spec, std::nullopt, 1);
-  CHECK(condition(later, "NotifierReady")["reason"] == "BrokerUnreachable");
+  CHECK(condition_in(later, "NotifierReady")["reason"] == "BrokerUnreachable");
   const auto up = desired_status(later, with_pending(4, 0), spec, Delivery{true}, 1);
-  CHECK(condition(up, "NotifierReady")["status"] == "True");
-  CHECK(condition(up, "NotifierReady")["message"] ==
+  CHECK(condition_in(up, "NotifierReady")["status"] == "True");
+  CHECK(condition_in(up, "NotifierReady")["message"] ==
         "the last notification reached mqtt://broker:1883/coinflip/alerts");
 }
 
 TEST_CASE("Flipping turns False with MaxFlipsReached when the coin stops") {
   const auto status =
       desired_status(json::object(), with_pending(10, 0), spec_with_max(10), std::nullopt, 1);
-  CHECK(condition(status, "Flipping")["status"] == "False");
-  CHECK(condition(status, "Flipping")["reason"] == "MaxFlipsReached");
+  CHECK(condition_in(status, "Flipping")["status"] == "False");
+  CHECK(condition_in(status, "Flipping")["reason"] == "MaxFlipsReached");
   CHECK(status["phase"] == "Completed");
 }
 
@@ -93,8 +94,8 @@ TEST_CASE("an invalid spec fails the CoinFlip with the problem as its condition"
       2);
   CHECK(status["phase"] == "Failed");
   CHECK(status["observedGeneration"] == 2);
-  CHECK(condition(status, "Flipping")["reason"] == "InvalidInterval");
-  CHECK(condition(status, "Flipping")["message"] ==
+  CHECK(condition_in(status, "Flipping")["reason"] == "InvalidInterval");
+  CHECK(condition_in(status, "Flipping")["message"] ==
         "spec.interval 50ms is below the minimum of 100ms");
   CHECK(status["notifications"]["pending"] == 1);  // nothing recorded is dropped
 }

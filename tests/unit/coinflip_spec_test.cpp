@@ -4,7 +4,9 @@
 #include "core/controllers/coinflip/spec.h"
 #include "core/notify/url.h"
 
-using namespace kapp::controllers::coinflip;
+using kapp::controllers::coinflip::InvalidSpec;
+using kapp::controllers::coinflip::parse_interval;
+namespace cf = kapp::controllers::coinflip;  // cf::parse_spec: applink has a parse_spec too
 using namespace std::chrono_literals;
 using nlohmann::json;
 
@@ -14,7 +16,7 @@ json spec_with_url(const std::string& url) { return {{"notify", {{"url", url}}}}
 
 std::string refusal(const json& spec) {
   try {
-    parse_spec(spec);
+    cf::parse_spec(spec);
   } catch (const InvalidSpec& e) {
     return e.reason() + ": " + e.what();
   }
@@ -24,7 +26,7 @@ std::string refusal(const json& spec) {
 }  // namespace
 
 TEST_CASE("the spec's defaults are the CRD's") {
-  const auto spec = parse_spec(spec_with_url("mqtt://broker:1883/coinflip/alerts"));
+  const auto spec = cf::parse_spec(spec_with_url("mqtt://broker:1883/coinflip/alerts"));
   CHECK(spec.interval == 2s);
   CHECK(spec.threshold == 3);
   CHECK_FALSE(spec.seed.has_value());
@@ -33,13 +35,13 @@ TEST_CASE("the spec's defaults are the CRD's") {
 }
 
 TEST_CASE("a full spec is read as written") {
-  const auto spec = parse_spec({{"interval", "250ms"},
-                                {"threshold", 4},
-                                {"seed", -5},
-                                {"maxFlips", 100},
-                                {"notify",
-                                 {{"url", "https://hooks.example.com/coin"},
-                                  {"credentialsSecretRef", {{"name", "creds"}}}}}});
+  const auto spec = cf::parse_spec({{"interval", "250ms"},
+                                    {"threshold", 4},
+                                    {"seed", -5},
+                                    {"maxFlips", 100},
+                                    {"notify",
+                                     {{"url", "https://hooks.example.com/coin"},
+                                      {"credentialsSecretRef", {{"name", "creds"}}}}}});
   CHECK(spec.interval == 250ms);
   CHECK(spec.threshold == 4);
   CHECK(spec.seed == -5);

@@ -4,7 +4,22 @@
 #include "core/controllers/coinflip/coin.h"
 #include "core/controllers/coinflip/state.h"
 
-using namespace kapp::controllers::coinflip;
+using kapp::controllers::coinflip::Clock;
+using kapp::controllers::coinflip::delivered;
+using kapp::controllers::coinflip::failed;
+using kapp::controllers::coinflip::finished;
+using kapp::controllers::coinflip::flip;
+using kapp::controllers::coinflip::format_time;
+using kapp::controllers::coinflip::kMaxPending;
+using kapp::controllers::coinflip::letter;
+using kapp::controllers::coinflip::Notification;
+using kapp::controllers::coinflip::paused;
+using kapp::controllers::coinflip::read_state;
+using kapp::controllers::coinflip::Spec;
+using kapp::controllers::coinflip::State;
+using kapp::controllers::coinflip::toss;
+using kapp::controllers::coinflip::until_next_flip;
+using kapp::controllers::coinflip::write_state;
 using namespace std::chrono_literals;
 using nlohmann::json;
 

@@ -8,7 +8,7 @@ using nlohmann::json;
 
 namespace {
 
-json component(const std::string& name = "api", long long generation = 3) {
+json shop_component(const std::string& name = "api", long long generation = 3) {
   return {{"metadata", {{"name", name}, {"namespace", "demo"}, {"generation", generation}}},
           {"spec", {{"application", "shop"}}}};
 }
@@ -24,7 +24,7 @@ const json& ready(const json& status) { return status["conditions"][0]; }
 }  // namespace
 
 TEST_CASE("a Component whose Application is missing is Failed with ApplicationNotFound") {
-  const auto s = component_status(component(), std::nullopt);
+  const auto s = component_status(shop_component(), std::nullopt);
   CHECK(s["phase"] == "Failed");
   CHECK(s["observedGeneration"] == 3);
   CHECK(ready(s)["type"] == "Ready");
@@ -34,7 +34,8 @@ TEST_CASE("a Component whose Application is missing is Failed with ApplicationNo
 }
 
 TEST_CASE("a Component its Application has not reconciled yet is Pending, Reconciling") {
-  const auto s = component_status(component(), app_with({{"name", "web"}, {"phase", "Running"}}));
+  const auto s =
+      component_status(shop_component(), app_with({{"name", "web"}, {"phase", "Running"}}));
   CHECK(s["phase"] == "Pending");
   CHECK(ready(s)["status"] == "False");
   CHECK(ready(s)["reason"] == "Reconciling");
@@ -43,7 +44,7 @@ TEST_CASE("a Component its Application has not reconciled yet is Pending, Reconc
 
 TEST_CASE("a Component its Application reports Running is Running with ready n/m") {
   const auto s = component_status(
-      component(),
+      shop_component(),
       app_with({{"name", "api"}, {"phase", "Running"}, {"replicas", 3}, {"readyReplicas", 3}}));
   CHECK(s["phase"] == "Running");
   CHECK(s["replicas"] == 3);
@@ -54,12 +55,12 @@ TEST_CASE("a Component its Application reports Running is Running with ready n/m
 }
 
 TEST_CASE("a Component its Application reports Failed is Failed with the entry's message") {
-  const auto s =
-      component_status(component(), app_with({{"name", "api"},
-                                              {"phase", "Failed"},
-                                              {"replicas", 2},
-                                              {"readyReplicas", 0},
-                                              {"message", "Service demo/api already exists"}}));
+  const auto s = component_status(shop_component(),
+                                  app_with({{"name", "api"},
+                                            {"phase", "Failed"},
+                                            {"replicas", 2},
+                                            {"readyReplicas", 0},
+                                            {"message", "Service demo/api already exists"}}));
   CHECK(s["phase"] == "Failed");
   CHECK(s["ready"] == "0/2");
   CHECK(ready(s)["status"] == "False");

@@ -42,7 +42,7 @@ double skipped(const std::string& controller) {
 
 const Request kShop{"demo", "shop"};
 
-nlohmann::json shop(const std::string& version, const std::string& phase) {
+nlohmann::json shop_config_map(const std::string& version, const std::string& phase) {
   return {{"apiVersion", "v1"},
           {"kind", "ConfigMap"},
           {"metadata", {{"name", "shop"}, {"namespace", "demo"}, {"resourceVersion", version}}},
@@ -122,12 +122,13 @@ TEST_CASE("a failed pass does not settle: the key is retried, then settles") {
 
 TEST_CASE("a pass's own write coming back through the watch is not reconciled again") {
   using nlohmann::json;
-  HeldWatch watch(json::array({shop("5", "Pending")}),
-                  {{{"type", "MODIFIED"}, {"object", shop("6", "Running")}}});
+  HeldWatch watch(json::array({shop_config_map("5", "Pending")}),
+                  {{{"type", "MODIFIED"}, {"object", shop_config_map("6", "Running")}}});
   auto& informer = *watch.informer;
   std::atomic<int> passes{0};
   Controller controller("own-write", [&](const Request&) {
-    if (++passes == 1) kapp::engine::note_own_write(shop("6", "Running"));  // its status write
+    if (++passes == 1)
+      kapp::engine::note_own_write(shop_config_map("6", "Running"));  // its status write
     return Result::settled_after(5ms);
   });
   controller.watch_primary(informer);
@@ -146,15 +147,15 @@ TEST_CASE("a pass's own write coming back through the watch is not reconciled ag
 
 TEST_CASE("own writes that both precede their watch events are not reconciled again") {
   using nlohmann::json;
-  HeldWatch watch(json::array({shop("5", "Pending")}),
-                  {{{"type", "MODIFIED"}, {"object", shop("6", "Starting")}},
-                   {{"type", "MODIFIED"}, {"object", shop("7", "Running")}}});
+  HeldWatch watch(json::array({shop_config_map("5", "Pending")}),
+                  {{{"type", "MODIFIED"}, {"object", shop_config_map("6", "Starting")}},
+                   {{"type", "MODIFIED"}, {"object", shop_config_map("7", "Running")}}});
   auto& informer = *watch.informer;
   std::atomic<int> passes{0};
   Controller controller("own-writes", [&](const Request&) {
     if (++passes == 1) {  // as two passes in a row would, before the watch brings either
-      kapp::engine::note_own_write(shop("6", "Starting"));
-      kapp::engine::note_own_write(shop("7", "Running"));
+      kapp::engine::note_own_write(shop_config_map("6", "Starting"));
+      kapp::engine::note_own_write(shop_config_map("7", "Running"));
     }
     return Result::settled_after(5ms);
   });
@@ -202,21 +203,21 @@ bool second_pass_after_own_write(HeldWatch& watch, const nlohmann::json& written
 
 TEST_CASE("an event after a pass's own write is reconciled") {
   using nlohmann::json;
-  auto later = shop("7", "Running");
+  auto later = shop_config_map("7", "Running");
   later["data"] = {{"edited", "by someone"}};
-  HeldWatch watch(json::array({shop("5", "Pending")}),
-                  {{{"type", "MODIFIED"}, {"object", shop("6", "Running")}},
+  HeldWatch watch(json::array({shop_config_map("5", "Pending")}),
+                  {{{"type", "MODIFIED"}, {"object", shop_config_map("6", "Running")}},
                    {{"type", "MODIFIED"}, {"object", later}}});
-  CHECK(second_pass_after_own_write(watch, shop("6", "Running"), "after-own-write"));
+  CHECK(second_pass_after_own_write(watch, shop_config_map("6", "Running"), "after-own-write"));
 }
 
 TEST_CASE("an own write's answer that names someone else's change is reconciled") {
   // A status write that changed nothing answers with the object's latest version: here an
   // edit of someone else's, which must not be taken for the write coming back.
   using nlohmann::json;
-  auto edited = shop("7", "Running");
+  auto edited = shop_config_map("7", "Running");
   edited["data"] = {{"edited", "by someone"}};
-  HeldWatch watch(json::array({shop("5", "Running")}),
+  HeldWatch watch(json::array({shop_config_map("5", "Running")}),
                   {{{"type", "MODIFIED"}, {"object", edited}}});
   CHECK(second_pass_after_own_write(watch, edited, "no-op-write"));
 }
@@ -224,7 +225,7 @@ TEST_CASE("an own write's answer that names someone else's change is reconciled"
 namespace {
 
 nlohmann::json child(const std::string& version) {
-  auto object = shop(version, "");
+  auto object = shop_config_map(version, "");
   object["metadata"]["name"] = "shop-child";
   object.erase("status");
   return object;
@@ -281,8 +282,8 @@ TEST_CASE("an own create whose event is another object's is reconciled") {
 
 TEST_CASE("an update the watch's predicate rejects is not reconciled") {
   using nlohmann::json;
-  HeldWatch watch(json::array({shop("5", "Pending")}),
-                  {{{"type", "MODIFIED"}, {"object", shop("6", "Starting")}}});
+  HeldWatch watch(json::array({shop_config_map("5", "Pending")}),
+                  {{{"type", "MODIFIED"}, {"object", shop_config_map("6", "Starting")}}});
   std::atomic<int> passes{0};
   Controller controller("predicate", [&](const Request&) {
     ++passes;

@@ -14,7 +14,12 @@
 #include "core/util/files.h"
 #include "tests/unit/golden.h"
 
-using namespace kapp::render;
+using kapp::render::Graph;
+using kapp::render::GraphApp;
+using kapp::render::make_graph;
+using kapp::render::to_dot;
+using kapp::render::to_mermaid;
+using kapp::render::to_text;
 using nlohmann::json;
 
 namespace {
@@ -61,7 +66,7 @@ json component_object(const std::string& ns, const std::string& name, const std:
           {"spec", {{"application", app}, {"image", "busybox:1.36"}}}};
 }
 
-json link(const std::string& ns, const std::string& name, json spec) {
+json link_object(const std::string& ns, const std::string& name, json spec) {
   return {{"apiVersion", "kubectl-app.io/v1alpha1"},
           {"kind", "AppLink"},
           {"metadata", {{"name", name}, {"namespace", ns}}},
@@ -69,11 +74,11 @@ json link(const std::string& ns, const std::string& name, json spec) {
 }
 
 // The two applications of samples/links.yaml's shape, without the sample's details.
-json web_to_api(json extra = json::object()) {
+json web_to_api_link(json extra = json::object()) {
   json spec = {{"from", {{"application", "shop"}, {"component", "web"}}},
                {"to", {{"application", "payments"}, {"component", "api"}, {"namespace", "b"}}}};
   spec.update(extra);
-  return link("a", "web-to-api", spec);
+  return link_object("a", "web-to-api", spec);
 }
 
 const GraphApp* find_app(const Graph& g, const std::string& ns, const std::string& name) {
@@ -172,7 +177,7 @@ TEST_CASE("Component objects are listed by name whatever order they come in") {
 }
 
 TEST_CASE("a link's phase and alias are shown when present") {
-  auto l = web_to_api({{"ports", {8080}}, {"alias", "pay"}});
+  auto l = web_to_api_link({{"ports", {8080}}, {"alias", "pay"}});
   l["status"] = {{"phase", "Ready"}};
   const auto graph = make_graph({app("a", "shop", {{"components", {component("web")}}})}, {}, {l});
   CHECK(
@@ -185,7 +190,7 @@ TEST_CASE("a link's phase and alias are shown when present") {
 
 TEST_CASE("a link to an external component without ports is labelled all ports") {
   const auto graph =
-      make_graph({app("a", "shop", {{"components", {component("web")}}})}, {}, {web_to_api()});
+      make_graph({app("a", "shop", {{"components", {component("web")}}})}, {}, {web_to_api_link()});
   REQUIRE(graph.edges.size() == 1);
   CHECK(graph.edges[0].ports.empty());
   CHECK(to_text(graph).find("-> b/payments/api  all ports  AppLink web-to-api") !=
@@ -196,13 +201,14 @@ TEST_CASE("a link without ports gets every port of a target given in full") {
   const auto graph =
       make_graph({app("a", "shop", {{"components", {component("web")}}}),
                   app("b", "payments", {{"components", {component("api", {8080, 9090})}}})},
-                 {}, {web_to_api()});
+                 {}, {web_to_api_link()});
   CHECK(graph.edges.at(0).ports == std::vector<int>{8080, 9090});
 }
 
 TEST_CASE("a link that reaches an application is shown under its target component") {
-  const auto graph = make_graph(
-      {app("b", "payments", {{"components", {component("api", {8080})}}})}, {}, {web_to_api()});
+  const auto graph =
+      make_graph({app("b", "payments", {{"components", {component("api", {8080})}}})}, {},
+                 {web_to_api_link()});
   CHECK(to_text(graph).find("<- a/shop/web  ports 8080  AppLink a/web-to-api") !=
         std::string::npos);
   const auto* shop = find_app(graph, "a", "shop");
@@ -212,20 +218,20 @@ TEST_CASE("a link that reaches an application is shown under its target componen
 
 TEST_CASE("links that touch none of the applications are left out") {
   const auto graph =
-      make_graph({app("c", "blog", {{"components", {component("web")}}})}, {}, {web_to_api()});
+      make_graph({app("c", "blog", {{"components", {component("web")}}})}, {}, {web_to_api_link()});
   CHECK(graph.edges.empty());
   CHECK(graph.apps.size() == 1);
 }
 
 TEST_CASE("a link's target namespace defaults to the link's own") {
-  auto l = web_to_api();
+  auto l = web_to_api_link();
   l["spec"]["to"].erase("namespace");
   const auto graph = make_graph({app("a", "shop", {{"components", {component("web")}}})}, {}, {l});
   CHECK(graph.edges.at(0).to.qualified() == "a/payments/api");
 }
 
 TEST_CASE("an AppLink without spec.from.application is an input error naming it") {
-  auto l = web_to_api();
+  auto l = web_to_api_link();
   l["spec"]["from"].erase("application");
   CHECK_THROWS_WITH(make_graph({app("a", "shop", {{"components", {component("web")}}})}, {}, {l}),
                     "AppLink a/web-to-api: spec.from.application is required (a non-empty string)");

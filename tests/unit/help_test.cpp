@@ -5,7 +5,19 @@
 
 #include "plugin/commands.h"
 
-using namespace kapp::cli;
+using kapp::cli::check_one_of;
+using kapp::cli::create_options;
+using kapp::cli::description_of;
+using kapp::cli::examples_of;
+using kapp::cli::flags_text;
+using kapp::cli::get_options;
+using kapp::cli::help_text;
+using kapp::cli::options_options;
+using kapp::cli::top_help_text;
+using kapp::cli::usage_of;
+using kapp::cli::verbs;
+using kapp::cli::version_options;
+namespace value_kind = kapp::cli::value_kind;
 
 TEST_CASE("help of a verb has kubectl's sections and flag layout") {
   CHECK(help_text(version_options()) ==

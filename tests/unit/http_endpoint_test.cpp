@@ -16,7 +16,7 @@
 using kapp::engine::HttpEndpoint;
 using kapp::engine::HttpHandler;
 using kapp::engine::HttpReply;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
@@ -171,9 +171,9 @@ TEST_CASE("a silent client holds the server for at most about two seconds") {
   HttpEndpoint endpoint("127.0.0.1:0", routes());
   Client silent(endpoint.port());
   std::this_thread::sleep_for(milliseconds(50));  // let the server accept it first
-  const auto start = Clock::now();
+  const auto start = SteadyClock::now();
   CHECK(status_line(get(endpoint.port(), "/healthz")) == "HTTP/1.1 200 OK");
-  CHECK(Clock::now() - start < std::chrono::milliseconds(3000));
+  CHECK(SteadyClock::now() - start < std::chrono::milliseconds(3000));
   CHECK(silent.read_all().empty());  // closed without an answer
 }
 
@@ -188,9 +188,9 @@ TEST_CASE("destruction is prompt even with an idle connected client") {
   auto endpoint = std::make_unique<HttpEndpoint>("127.0.0.1:0", routes());
   Client idle(endpoint->port());
   std::this_thread::sleep_for(milliseconds(100));  // the server is now waiting on it
-  const auto start = Clock::now();
+  const auto start = SteadyClock::now();
   endpoint.reset();
-  CHECK(Clock::now() - start < milliseconds(500));
+  CHECK(SteadyClock::now() - start < milliseconds(500));
 }
 
 TEST_CASE("\"0\" disables the endpoint") {

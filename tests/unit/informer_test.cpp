@@ -35,8 +35,9 @@ json config_map(const std::string& name, const std::string& version) {
           {"data", {{"k", "v"}}}};
 }
 
+// Whether `done` holds within 5 s, looked at every 5 ms.
 template <typename Predicate>
-bool eventually(Predicate done) {
+bool within_5s(Predicate done) {
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (!done()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
@@ -82,7 +83,7 @@ TEST_CASE("handlers see listed and watched objects after the transform") {
                         },
                         record});
   informer.start();
-  REQUIRE(eventually([&] {
+  REQUIRE(within_5s([&] {
     std::lock_guard lock(mutex);
     return seen.size() == 5;  // add a, add b, update a (old and new), delete b
   }));
@@ -139,7 +140,7 @@ TEST_CASE("an applied record no longer answers once the object's content changed
   informer.set_slim([](const json& object) { return kapp::engine::slim_owned(object, {}); });
   informer.remember_applied(listed, 7);  // as an apply's answer, before the cache has it
   informer.start();
-  REQUIRE(eventually([&] {
+  REQUIRE(within_5s([&] {
     const auto cached = informer.get("demo", "a");
     return cached && (*cached)["metadata"]["resourceVersion"] == "6";
   }));
@@ -165,7 +166,7 @@ TEST_CASE("handlers see a recorded object's update in the slim form the cache ke
                         },
                         nullptr});
   informer.start();
-  REQUIRE(eventually([&] { return updated.load(); }));
+  REQUIRE(within_5s([&] { return updated.load(); }));
   CHECK(both_slim);
 }
 
@@ -178,7 +179,7 @@ TEST_CASE("an applied record ends with the object's deletion") {
   std::atomic<int> adds{0};
   informer.add_handler({[&](const json&) { ++adds; }, nullptr, nullptr});
   informer.start();
-  REQUIRE(eventually([&] { return adds == 2; }));  // listed, then added again after deletion
+  REQUIRE(within_5s([&] { return adds == 2; }));  // listed, then added again after deletion
   CHECK_FALSE(informer.applied(informer.get("demo", "a").value(), 7));
 }
 
@@ -214,7 +215,7 @@ TEST_CASE("an object whose owner and label change is found under the new ones on
   Informer informer(api, client::resources::kConfigMap, "demo");
   informer.index_label("tier");
   informer.start();
-  REQUIRE(eventually(
+  REQUIRE(within_5s(
       [&] { return informer.owned_keys("owner-2") == std::vector<std::string>{"demo/a"}; }));
   CHECK(informer.owned_keys("owner-1").empty());
   CHECK(informer.labelled("demo", "tier", "front").empty());
@@ -232,7 +233,7 @@ TEST_CASE("a deleted object leaves no index entry behind") {
   informer.index_label("tier");
   informer.start();
   REQUIRE(informer.wait_for_sync(5s));
-  REQUIRE(eventually([&] { return !informer.get("demo", "a"); }));
+  REQUIRE(within_5s([&] { return !informer.get("demo", "a"); }));
   CHECK(informer.owned_keys("owner-1").empty());
   CHECK(informer.labelled("demo", "tier", "front").empty());
 }
@@ -262,7 +263,7 @@ TEST_CASE("an informer with a label selector lists and watches with it") {
   informer.set_label_selector("kubectl-app.io/application");
   informer.start();
   REQUIRE(informer.wait_for_sync(5s));
-  REQUIRE(eventually([&] { return api->paths().size() >= 2; }));  // the list, then the watch
+  REQUIRE(within_5s([&] { return api->paths().size() >= 2; }));  // the list, then the watch
   for (const auto& path : api->paths()) {
     INFO(path);
     CHECK_THAT(path, Catch::Contains("labelSelector=kubectl-app.io%2Fapplication"));
@@ -294,7 +295,7 @@ TEST_CASE("a claim waits for another owner's create in flight, and takes the nam
   // Without the wait, the name would be answered Taken while owner-1's create is in flight.
   auto second =
       std::async(std::launch::async, [&] { return informer.claim_create("demo", "a", "owner-2"); });
-  REQUIRE(eventually([&] { return informer.claims_waiting() == 1; }));
+  REQUIRE(within_5s([&] { return informer.claims_waiting() == 1; }));
   informer.end_claim("demo", "a", "owner-1", false);  // its create failed
   CHECK(second.get() == Informer::Claim::Claimed);
 }
@@ -329,7 +330,7 @@ TEST_CASE("a created claim ends once its object is cached and then deleted") {
   informer.end_claim("demo", "a", "owner-1", true);
   CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Taken);
   fake.api->release();
-  REQUIRE(eventually([&] { return deletions == 1; }));
+  REQUIRE(within_5s([&] { return deletions == 1; }));
   CHECK(informer.claim_create("demo", "a", "owner-2") == Informer::Claim::Claimed);
 }
 
@@ -356,7 +357,7 @@ TEST_CASE("an update that changes only what the cache does not keep reaches no h
                         },
                         nullptr});
   informer.start();
-  REQUIRE(eventually([&] {
+  REQUIRE(within_5s([&] {
     std::lock_guard lock(mutex);
     return !updates.empty() && updates.back() == "12";
   }));
@@ -374,7 +375,7 @@ TEST_CASE("a claim waiting for another owner's create finds the object once the 
   REQUIRE(informer.claim_create("demo", "a", "owner-1") == Informer::Claim::Claimed);
   auto second =
       std::async(std::launch::async, [&] { return informer.claim_create("demo", "a", "owner-2"); });
-  REQUIRE(eventually([&] { return informer.claims_waiting() == 1; }));
+  REQUIRE(within_5s([&] { return informer.claims_waiting() == 1; }));
   fake.api->release();  // owner-1's object comes before its create's answer
   CHECK(second.get() == Informer::Claim::Cached);
   informer.end_claim("demo", "a", "owner-1", true);

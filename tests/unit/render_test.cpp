@@ -6,12 +6,21 @@
 #include "core/yaml/yaml.h"
 #include "tests/unit/golden.h"
 
-using namespace kapp::render;
+using kapp::render::AppModel;
+using kapp::render::external_service;
+using kapp::render::make_model;
+using kapp::render::namespace_offloading;
+using kapp::render::network_policy;
+using kapp::render::prometheus_stack;
+using kapp::render::service;
+using kapp::render::service_monitor;
+using kapp::render::volume_claims;
+using kapp::render::workload;
 using nlohmann::json;
 
 namespace {
 
-json app(json spec) {
+json shop_app(json spec) {
   return {{"apiVersion", "kubectl-app.io/v1alpha1"},
           {"kind", "Application"},
           {"metadata", {{"name", "shop"}, {"namespace", "demo"}, {"uid", "uid-1"}}},
@@ -25,7 +34,7 @@ json web(json fields = json::object()) {
   return c;
 }
 
-AppModel model_of(json spec) { return make_model(app(std::move(spec)), {}); }
+AppModel model_of(json spec) { return make_model(shop_app(std::move(spec)), {}); }
 
 // Everything the controller would apply for a model, in its order.
 std::vector<json> render_all(const AppModel& model) {
@@ -64,7 +73,7 @@ TEST_CASE("the shop sample renders as the golden file (UPDATE_GOLDEN=1 rewrites 
 TEST_CASE("components join in order: inline ones, then Component objects") {
   json worker = {{"metadata", {{"name", "worker"}}},
                  {"spec", {{"application", "shop"}, {"image", "w"}}}};
-  const auto model = make_model(app({{"components", {web()}}}), {worker});
+  const auto model = make_model(shop_app({{"components", {web()}}}), {worker});
   REQUIRE(model.components.size() == 2);
   CHECK(model.components[0].source == "Inline");
   CHECK(model.components[1].name == "worker");
