@@ -13,7 +13,22 @@ namespace kapp::engine {
 namespace res = client::resources;
 
 EventRecorder::EventRecorder(client::Client& client, std::string component, EventOptions options)
-    : client_(client), component_(std::move(component)), options_(options) {}
+    : client_(client),
+      component_(std::move(component)),
+      options_(options),
+      sender_([this] { send_loop(); }) {}
+
+EventRecorder::~EventRecorder() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    if (!queue_.empty())
+      log::info(2, std::to_string(queue_.size()) + " event(s) not written: stopping");
+    queue_.clear();
+  }
+  cv_.notify_all();
+  sender_.join();
+}
 
 bool EventRecorder::take_token(const std::string& uid, Clock::time_point now) {
   auto [it, fresh] = buckets_.try_emplace(uid, Bucket{static_cast<double>(options_.burst), now});
@@ -42,9 +57,7 @@ void EventRecorder::forget_old(Clock::time_point now) {
 void EventRecorder::record(const json& object, const std::string& type, const std::string& reason,
                            const std::string& message) {
   const auto key = uid_of(object) + "|" + type + "|" + reason + "|" + message;
-  const auto ns = namespace_of(object).empty() ? "default" : namespace_of(object);
   const auto now = Clock::now();
-  Written previous;
   {
     std::lock_guard lock(mutex_);
     auto it = written_.find(key);
@@ -53,58 +66,96 @@ void EventRecorder::record(const json& object, const std::string& type, const st
       log::info(2, "event " + reason + " for " + key_of(object) + " dropped: rate limited");
       return;
     }
-    if (it != written_.end()) previous = it->second;
-    written_[key] = {previous.name, ns, previous.count + 1, now};
+    if (queue_.size() >= options_.max_queued) {
+      log::error("event " + reason + " for " + key_of(object) +
+                 " dropped: " + std::to_string(queue_.size()) + " events wait for the API server");
+      return;
+    }
+    auto& written = written_[key];
+    written.count += 1;
+    written.at = now;
+    const auto ns = namespace_of(object).empty() ? "default" : namespace_of(object);
+    json involved = {{"apiVersion", object.value("apiVersion", "")},
+                     {"kind", object.value("kind", "")},
+                     {"name", name_of(object)},
+                     {"namespace", namespace_of(object)},
+                     {"uid", uid_of(object)}};
+    queue_.push_back({key, std::move(involved), ns, type, reason, message, written.count});
     forget_old(now);
   }
+  cv_.notify_all();
+}
+
+bool EventRecorder::flush(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return cv_.wait_for(lock, timeout, [this] { return queue_.empty() && !sending_; });
+}
+
+void EventRecorder::send_loop() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    const auto pending = std::move(queue_.front());
+    queue_.pop_front();
+    sending_ = true;
+    lock.unlock();
+    send(pending);
+    lock.lock();
+    sending_ = false;
+    cv_.notify_all();
+  }
+}
+
+// Writes are sent one at a time, in order, so a recurrence finds the name of the Event its
+// first occurrence created.
+void EventRecorder::send(const Pending& pending) {
   std::string name;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = written_.find(pending.key); it != written_.end()) name = it->second.name;
+  }
   try {
-    if (!previous.name.empty()) {
+    if (!name.empty()) {
       const json patch = {
-          {"count", previous.count + 1},
+          {"count", pending.count},
           {"lastTimestamp", util::format_rfc3339(std::chrono::system_clock::now())}};
       try {
-        client_.merge_patch(res::kEvent, previous.ns, previous.name, patch);
-        name = previous.name;
+        client_.merge_patch(res::kEvent, pending.ns, name, patch);
       } catch (const ApiError& e) {
-        if (!e.not_found()) throw;  // expired (events live an hour): a new one below
+        if (!e.not_found()) throw;
+        name.clear();  // expired (events live an hour): a new one below
       }
     }
-    if (name.empty()) name = create(object, ns, type, reason, message);
+    if (name.empty()) name = create(pending);
   } catch (const Error& e) {
-    log::error("cannot record event " + reason + " for " + key_of(object) + ": " + e.what());
+    log::error("cannot record event " + pending.reason + " for " + pending.ns + "/" +
+               pending.involved.value("name", "") + ": " + e.what());
     return;
   }
   std::lock_guard lock(mutex_);
-  if (auto it = written_.find(key); it != written_.end()) it->second.name = name;
+  if (auto it = written_.find(pending.key); it != written_.end()) it->second.name = name;
 }
 
-std::string EventRecorder::create(const json& object, const std::string& ns,
-                                  const std::string& type, const std::string& reason,
-                                  const std::string& message) {
+std::string EventRecorder::create(const Pending& pending) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   char suffix[17];
   std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(rng()));
   const auto timestamp = util::format_rfc3339(std::chrono::system_clock::now());
-  const auto name = name_of(object) + "." + suffix;
+  const auto name = pending.involved.value("name", "") + "." + suffix;
   json event = {{"apiVersion", "v1"},
                 {"kind", "Event"},
-                {"metadata", {{"name", name}, {"namespace", ns}}},
-                {"involvedObject",
-                 {{"apiVersion", object.value("apiVersion", "")},
-                  {"kind", object.value("kind", "")},
-                  {"name", name_of(object)},
-                  {"namespace", namespace_of(object)},
-                  {"uid", uid_of(object)}}},
-                {"type", type},
-                {"reason", reason},
-                {"message", message},
+                {"metadata", {{"name", name}, {"namespace", pending.ns}}},
+                {"involvedObject", pending.involved},
+                {"type", pending.type},
+                {"reason", pending.reason},
+                {"message", pending.message},
                 {"source", {{"component", component_}}},
                 {"reportingComponent", component_},
                 {"firstTimestamp", timestamp},
                 {"lastTimestamp", timestamp},
                 {"count", 1}};
-  client_.create(res::kEvent, ns, event, {.drop_managed_fields = true});
+  client_.create(res::kEvent, pending.ns, event, {.drop_managed_fields = true});
   return name;
 }
 

@@ -14,7 +14,9 @@
 namespace kapp::engine {
 namespace {
 constexpr auto kStopPoll = std::chrono::milliseconds(100);
-}
+// How long a stopping manager waits for the events of the last reconciles to be written.
+constexpr auto kEventsFlush = std::chrono::seconds(5);
+}  // namespace
 
 Manager::Manager(client::Client& client, ManagerOptions options)
     : client_(client), options_(std::move(options)), events_(client, "kubectl-app") {
@@ -123,6 +125,7 @@ int Manager::run(const std::atomic<bool>& stop) {
 
   log::info(0, lost ? "stopping: leadership lost" : "stopping: waiting for reconciles in flight");
   for (auto& c : controllers_) c->stop();
+  if (!events_.flush(kEventsFlush)) log::info(0, "stopping with events not yet written");
   metrics.set("kapp_leader", {}, 0);
   if (elector && !lost) elector->release();
   for (auto& [key, informer] : informers_) informer->request_stop();

@@ -114,7 +114,7 @@ TEST_CASE("a link's alias resolves to the target FQDN and its policy admits only
   CHECK_FALSE(admits(policies, t.pod("elsewhere", "shop", "frontend"), api, 9090));
   CHECK_FALSE(admits(policies, t.pod(t.a.name(), "shop", "frontend"),
                      t.pod(t.b.name(), "payments", "db"), 80));
-  CHECK(has_event(t.a.name(), "web-to-payments", "Linked"));
+  CHECK(eventually([&] { return has_event(t.a.name(), "web-to-payments", "Linked"); }));
 
   // The target's status names the policy that admits the link, next to its own.
   const auto shown = kubectl_app({"status", "payments", "-n", t.b.name()});

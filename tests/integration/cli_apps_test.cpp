@@ -196,7 +196,12 @@ TEST_CASE("status shows the tree, the conditions and the events") {
               .exit_code == 0);
   REQUIRE(eventually([&] { return phase(ns.name(), "shop") == "Running"; }, 60s));
 
-  const auto result = kubectl_app({"status", "shop", "-n", ns.name()});
+  // The phase's Event follows the status write: the recorder's thread writes it.
+  kapp::test::CommandResult result;
+  CHECK(eventually([&] {
+    result = kubectl_app({"status", "shop", "-n", ns.name()});
+    return result.out.find("PhaseRunning") != std::string::npos;
+  }));
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::StartsWith("Application " + ns.name() + "/shop: Running"));

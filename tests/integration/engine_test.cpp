@@ -238,6 +238,8 @@ TEST_CASE("a finalizer write from a stale copy is a conflict, not a lost update"
 
 namespace {
 
+constexpr auto kEventsFlush = std::chrono::seconds(30);
+
 std::vector<json> events_about(const std::string& ns, const std::string& name) {
   std::vector<json> out;
   const auto events = admin().list(kapp::client::resources::kEvent, ns);
@@ -253,6 +255,7 @@ TEST_CASE("an event recurring within its window is written once") {
   const auto object = admin().create(kConfigMap, ns.name(), config_map(ns.name(), "noisy"));
   kapp::engine::EventRecorder recorder(admin(), "test");
   for (int i = 0; i < 10; ++i) recorder.record(object, "Warning", "Broken", "still broken");
+  REQUIRE(recorder.flush(kEventsFlush));
   const auto events = events_about(ns.name(), "noisy");
   REQUIRE(events.size() == 1);
   CHECK(events[0]["count"] == 1);
@@ -265,6 +268,7 @@ TEST_CASE("an event recurring after its window counts up on the same Event") {
   const auto object = admin().create(kConfigMap, ns.name(), config_map(ns.name(), "flappy"));
   kapp::engine::EventRecorder recorder(admin(), "test", {.window = std::chrono::seconds(0)});
   for (int i = 0; i < 3; ++i) recorder.record(object, "Warning", "Broken", "broken again");
+  REQUIRE(recorder.flush(kEventsFlush));
   const auto events = events_about(ns.name(), "flappy");
   REQUIRE(events.size() == 1);
   CHECK(events[0]["count"] == 3);
@@ -279,6 +283,7 @@ TEST_CASE("an object emitting too many events is rate limited") {
   for (int i = 0; i < 6; ++i)
     recorder.record(object, "Warning", "Reason" + std::to_string(i), "message");
   recorder.record(other, "Normal", "Fine", "its own bucket");
+  REQUIRE(recorder.flush(kEventsFlush));
   CHECK(events_about(ns.name(), "storm").size() == 3);
   CHECK(events_about(ns.name(), "calm").size() == 1);
 }
