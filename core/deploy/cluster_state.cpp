@@ -24,10 +24,6 @@ std::string quoted_ref(const client::ResourceType& type, const std::string& name
   return kind_ref(type) + " \"" + name + "\"";
 }
 
-std::string name_of(const json& object) { return object["metadata"].value("name", ""); }
-
-std::string namespace_of(const json& object) { return object["metadata"].value("namespace", ""); }
-
 std::optional<std::string> bound_namespace(client::Client& client) {
   const auto type = client.resource_for("rbac.authorization.k8s.io/v1", "ClusterRoleBinding");
   const auto binding = client.get_if_exists(type, "", kControllerName);

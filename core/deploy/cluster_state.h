@@ -19,9 +19,6 @@ std::string object_ref(const client::ResourceType& type, const std::string& name
 // deployment.apps "NAME", as kubectl prints deleted ones.
 std::string quoted_ref(const client::ResourceType& type, const std::string& name);
 
-std::string name_of(const nlohmann::json& object);
-std::string namespace_of(const nlohmann::json& object);
-
 // The namespace whose ServiceAccount the controller's ClusterRoleBinding binds; nullopt when
 // there is no such binding.
 std::optional<std::string> bound_namespace(client::Client& client);

@@ -4,6 +4,7 @@
 
 #include "core/crds/installer.h"
 #include "core/deploy/cluster_state.h"
+#include "core/engine/object.h"
 #include "core/errors.h"
 
 namespace kapp::deploy {
@@ -37,9 +38,9 @@ std::vector<Step> plan(client::Client& client, const DeployOptions& options, boo
   for (auto& object : render_manifests(options)) {
     auto type = client.resource_for(object["apiVersion"], object["kind"]);
     Step step{std::move(type), std::move(object), ""};
-    const auto ref = detail::object_ref(step.type, detail::name_of(step.object));
-    const auto existing = client.get_if_exists(step.type, detail::namespace_of(step.object),
-                                               detail::name_of(step.object));
+    const auto ref = detail::object_ref(step.type, engine::name_of(step.object));
+    const auto existing = client.get_if_exists(step.type, engine::namespace_of(step.object),
+                                               engine::name_of(step.object));
     if (step.type.kind == "Namespace") {
       namespace_exists = existing.has_value();
       // A namespace the user made stays theirs: undeploy must not delete it with their objects.
@@ -117,7 +118,7 @@ std::vector<json> deploy_controller(client::Client& client, const DeployOptions&
     // Forced: the ownership checks above make every one of these objects ours.
     applied.push_back(
         client.apply(step.type, step.object, {.dry_run = apply.dry_run, .force = true}));
-    progress(detail::object_ref(step.type, detail::name_of(step.object)) + " serverside-applied" +
+    progress(detail::object_ref(step.type, engine::name_of(step.object)) + " serverside-applied" +
              (apply.dry_run ? " (server dry run)" : ""));
     if (step.type.kind == "Deployment") deployment = &step.type;
   }

@@ -3,6 +3,7 @@
 
 #include "core/deploy/cluster_state.h"
 #include "core/deploy/deployer.h"
+#include "core/engine/object.h"
 #include "core/errors.h"
 
 namespace kapp::deploy {
@@ -50,7 +51,7 @@ void undeploy_controller(client::Client& client, const std::string& ns,
   // Namespace last (deleting it would take the rest anyway, but not the cluster-scoped RBAC).
   for (auto it = manifests.rbegin(); it != manifests.rend(); ++it) {
     const auto type = client.resource_for((*it)["apiVersion"], (*it)["kind"]);
-    const auto name = detail::name_of(*it), object_ns = detail::namespace_of(*it);
+    const auto name = engine::name_of(*it), object_ns = engine::namespace_of(*it);
     const auto existing = client.get_if_exists(type, object_ns, name);
     if (!existing) continue;
     const auto ref = detail::object_ref(type, name);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "core/engine/metrics.h"
 #include "core/engine/object.h"
 #include "core/errors.h"
 #include "core/log.h"
@@ -16,7 +17,10 @@ EventRecorder::EventRecorder(client::Client& client, std::string component, Even
     : client_(client),
       component_(std::move(component)),
       options_(options),
-      sender_([this] { send_loop(); }) {}
+      sender_([this] { send_loop(); }) {
+  Metrics::global().counter("kapp_events_dropped_total",
+                            "Events not written because too many waited for the API server.");
+}
 
 EventRecorder::~EventRecorder() {
   {
@@ -62,13 +66,16 @@ void EventRecorder::record(const json& object, const std::string& type, const st
     std::lock_guard lock(mutex_);
     auto it = written_.find(key);
     if (it != written_.end() && now - it->second.at < options_.window) return;
-    if (!take_token(uid_of(object), now)) {
-      log::info(2, "event " + reason + " for " + key_of(object) + " dropped: rate limited");
+    if (queue_.size() >= options_.max_queued) {
+      Metrics::global().add("kapp_events_dropped_total", {});
+      if (dropped_++ % 100 == 0)
+        log::error("event " + reason + " for " + key_of(object) +
+                   " dropped: " + std::to_string(queue_.size()) +
+                   " events wait for the API server (kapp_events_dropped_total counts them)");
       return;
     }
-    if (queue_.size() >= options_.max_queued) {
-      log::error("event " + reason + " for " + key_of(object) +
-                 " dropped: " + std::to_string(queue_.size()) + " events wait for the API server");
+    if (!take_token(uid_of(object), now)) {
+      log::info(2, "event " + reason + " for " + key_of(object) + " dropped: rate limited");
       return;
     }
     auto& written = written_[key];
@@ -80,7 +87,8 @@ void EventRecorder::record(const json& object, const std::string& type, const st
                      {"name", name_of(object)},
                      {"namespace", namespace_of(object)},
                      {"uid", uid_of(object)}};
-    queue_.push_back({key, std::move(involved), ns, type, reason, message, written.count});
+    queue_.push_back(
+        {key, key_of(object), std::move(involved), ns, type, reason, message, written.count});
     forget_old(now);
   }
   cv_.notify_all();
@@ -128,9 +136,8 @@ void EventRecorder::send(const Pending& pending) {
       }
     }
     if (name.empty()) name = create(pending);
-  } catch (const Error& e) {
-    log::error("cannot record event " + pending.reason + " for " + pending.ns + "/" +
-               pending.involved.value("name", "") + ": " + e.what());
+  } catch (const std::exception& e) {  // not only Error: nothing may end the sender
+    log::error("cannot record event " + pending.reason + " for " + pending.who + ": " + e.what());
     return;
   }
   std::lock_guard lock(mutex_);

@@ -5,14 +5,15 @@
 // - when it recurs after the window, the existing Event's count goes up instead of a new
 //   Event being created;
 // - each object has a token bucket, so one object in a tight failure loop cannot flood
-//   the API server.
-// - and, as client-go's broadcaster, the writes are made by a thread of the recorder's own, in
-//   the order recorded: a reconcile never waits on an Event, and at a thousand Applications
-//   converging an Event was 2 of a pass's 16 sequential requests.
+//   the API server;
+// - as client-go's broadcaster does, a thread of the recorder's own makes the writes, in the
+//   order recorded: a reconcile never waits on an Event (at a thousand Applications
+//   converging, Events were 2 of a pass's 16 sequential requests).
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -36,19 +37,22 @@ struct EventOptions {
 
 class EventRecorder {
  public:
+  // Starts the sender thread.
   EventRecorder(client::Client& client, std::string component, EventOptions options = {});
-  // Stops the sender: the write in flight ends, the ones still queued are dropped (call flush
-  // first to send them).
+  // Stops the sender: the ones still queued are dropped (call flush first to send them), the
+  // write in flight is waited for, which the client's request timeout bounds.
   ~EventRecorder();
   EventRecorder(const EventRecorder&) = delete;
   EventRecorder& operator=(const EventRecorder&) = delete;
 
   // type: "Normal" or "Warning". Queues the write and returns; never throws, never waits on
-  // the API server: an event that cannot be written is logged.
+  // the API server: an event that cannot be written is logged, one beyond the queue's bound
+  // counted in kapp_events_dropped_total.
   void record(const nlohmann::json& object, const std::string& type, const std::string& reason,
               const std::string& message);
-  // Waits until every event recorded before the call is written (or failed and logged), at
-  // most `timeout`. Returns false when the time ran out first.
+  // Waits, at most `timeout`, until nothing is queued or in flight (every write made, or failed
+  // and logged). Returns false when the time ran out first, as it may while events keep being
+  // recorded.
   bool flush(std::chrono::milliseconds timeout);
 
  private:
@@ -57,6 +61,7 @@ class EventRecorder {
   // patched to `count`.
   struct Pending {
     std::string key;
+    std::string who;          // namespace/name, for the log
     nlohmann::json involved;  // involvedObject
     std::string ns, type, reason, message;
     int count = 1;
@@ -86,7 +91,8 @@ class EventRecorder {
   std::deque<Pending> queue_;
   bool sending_ = false;  // a write is in flight
   bool stopping_ = false;
-  std::thread sender_;  // last: started when everything it reads exists
+  std::size_t dropped_ = 0;  // beyond the queue's bound, for the log's one line in a hundred
+  std::thread sender_;       // last: started when everything it reads exists
 };
 
 }  // namespace kapp::engine

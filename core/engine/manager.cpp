@@ -125,9 +125,11 @@ int Manager::run(const std::atomic<bool>& stop) {
 
   log::info(0, lost ? "stopping: leadership lost" : "stopping: waiting for reconciles in flight");
   for (auto& c : controllers_) c->stop();
-  if (!events_.flush(kEventsFlush)) log::info(0, "stopping with events not yet written");
   metrics.set("kapp_leader", {}, 0);
   if (elector && !lost) elector->release();
+  // The lease is free first, so a standby need not wait for them; a process that lost it
+  // writes nothing more.
+  if (!lost && !events_.flush(kEventsFlush)) log::info(0, "stopping with events not written");
   for (auto& [key, informer] : informers_) informer->request_stop();
   for (auto& [key, informer] : informers_) informer->stop();
   log::info(0, "stopped");

@@ -53,8 +53,9 @@ class Manager {
   Informer& informer(const client::ResourceType& type);
   Controller& add_controller(const std::string& name, Reconciler reconciler);
 
-  // Runs until `stop` is set (exit code 0) or the lease is lost (1). Throws Error when a
-  // cache cannot sync or an endpoint cannot listen.
+  // Runs until `stop` is set (exit code 0) or the lease is lost (1); once stopped, waits up
+  // to 5 s for the Events recorded to be written. Throws Error when a cache cannot sync or an
+  // endpoint cannot listen.
   int run(const std::atomic<bool>& stop);
 
   int metrics_port() const;

@@ -30,9 +30,23 @@ std::size_t FakeTransport::unanswered() const {
   return script_.size();
 }
 
-FakeAnswer FakeTransport::next(const client::HttpRequest& request) {
+void FakeTransport::hold() {
   std::lock_guard lock(mutex_);
+  held_ = true;
+}
+
+void FakeTransport::release() {
+  {
+    std::lock_guard lock(mutex_);
+    held_ = false;
+  }
+  released_.notify_all();
+}
+
+FakeAnswer FakeTransport::next(const client::HttpRequest& request) {
+  std::unique_lock lock(mutex_);
   requests_.push_back(request);
+  released_.wait(lock, [this] { return !held_; });
   if (script_.empty()) {
     throw std::logic_error("FakeTransport: no answer scripted for " + request.method + " " +
                            request.path);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
@@ -38,6 +39,11 @@ class FakeTransport : public client::Transport {
   FakeTransport& fail(std::string message,
                       TransportError::Kind kind = TransportError::Kind::ConnectionBroken);
 
+  // While held, a request waits to be answered until release(): a server slow to answer, for
+  // tests of what a caller does meanwhile.
+  void hold();
+  void release();
+
   // Every request received so far, in order.
   std::vector<client::HttpRequest> requests() const;
   std::size_t unanswered() const;  // queued answers no request has taken
@@ -51,6 +57,8 @@ class FakeTransport : public client::Transport {
   FakeAnswer next(const client::HttpRequest& request);
 
   mutable std::mutex mutex_;
+  std::condition_variable released_;
+  bool held_ = false;
   std::deque<FakeAnswer> script_;
   std::vector<client::HttpRequest> requests_;
 };

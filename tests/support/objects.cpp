@@ -4,6 +4,7 @@
 
 #include "core/engine/metrics.h"
 #include "core/engine/object.h"
+#include "core/engine/status.h"
 #include "core/errors.h"
 #include "tests/support/cluster.h"
 #include "tests/support/metrics_text.h"
@@ -58,9 +59,7 @@ json status_of(const client::ResourceType& type, const std::string& ns, const st
 }
 
 json condition(const json& status, const std::string& type) {
-  for (const auto& c : status.value("conditions", json::array()))
-    if (c.value("type", "") == type) return c;
-  return json::object();
+  return engine::find_condition(status, type);
 }
 
 bool exists(const client::ResourceType& type, const std::string& ns, const std::string& name) {

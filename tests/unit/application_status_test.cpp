@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/controllers/application/status.h"
-#include "tests/support/conditions.h"
+#include "core/engine/status.h"
 
 using kapp::controllers::application::application_status;
 using kapp::controllers::application::AppObservation;
@@ -10,7 +10,6 @@ using kapp::controllers::application::component_status;
 using kapp::controllers::application::ComponentObservation;
 using kapp::controllers::application::pod_failure;
 using kapp::controllers::application::workload_update_matters;
-using kapp::test::condition_in;
 using nlohmann::json;
 
 namespace {
@@ -130,8 +129,9 @@ TEST_CASE("an application is Running when every component runs") {
   CHECK(s["phase"] == "Running");
   CHECK(s["ready"] == "2/2");
   CHECK(s["observedGeneration"] == 4);
-  CHECK(condition_in(s, "Ready")["status"] == "True");
-  CHECK(condition_in(s, "ComponentsReady")["message"] == "2 of 2 components available");
+  CHECK(kapp::engine::find_condition(s, "Ready")["status"] == "True");
+  CHECK(kapp::engine::find_condition(s, "ComponentsReady")["message"] ==
+        "2 of 2 components available");
 }
 
 TEST_CASE("an application is Pending while any component is, and says which") {
@@ -139,8 +139,8 @@ TEST_CASE("an application is Pending while any component is, and says which") {
   const auto s = application_status(o);
   CHECK(s["phase"] == "Pending");
   CHECK(s["ready"] == "1/2");
-  CHECK(condition_in(s, "Ready")["reason"] == "ComponentsPending");
-  CHECK(condition_in(s, "Ready")["message"] == "b: Deployment not created yet");
+  CHECK(kapp::engine::find_condition(s, "Ready")["reason"] == "ComponentsPending");
+  CHECK(kapp::engine::find_condition(s, "Ready")["message"] == "b: Deployment not created yet");
 }
 
 TEST_CASE("an application is Failed when any component fails, even if others are pending") {
@@ -149,8 +149,9 @@ TEST_CASE("an application is Failed when any component fails, even if others are
   AppObservation o{1, {observed("a", nullptr), failing}, {}, {}, {}};
   const auto s = application_status(o);
   CHECK(s["phase"] == "Failed");
-  CHECK(condition_in(s, "Ready")["reason"] == "ComponentFailed");
-  CHECK(condition_in(s, "Ready")["message"] == "b: name taken");  // the failure, not the wait
+  CHECK(kapp::engine::find_condition(s, "Ready")["reason"] == "ComponentFailed");
+  CHECK(kapp::engine::find_condition(s, "Ready")["message"] ==
+        "b: name taken");  // the failure, not the wait
 }
 
 TEST_CASE("a missing Component object keeps the application Pending with its name") {
@@ -167,15 +168,15 @@ TEST_CASE("an integration whose CRD is not installed is False with CRDNotInstall
   AppObservation o{1, {observed("a", deployment(1, 1), 1)}, {}, {}, {}};
   o.metrics = {.wanted = true, .installed = false};
   const auto s = application_status(o);
-  CHECK(condition_in(s, "MetricsReady")["status"] == "False");
-  CHECK(condition_in(s, "MetricsReady")["reason"] == "CRDNotInstalled");
-  CHECK(condition_in(s, "OffloadingReady")["reason"] == "NotRequested");
+  CHECK(kapp::engine::find_condition(s, "MetricsReady")["status"] == "False");
+  CHECK(kapp::engine::find_condition(s, "MetricsReady")["reason"] == "CRDNotInstalled");
+  CHECK(kapp::engine::find_condition(s, "OffloadingReady")["reason"] == "NotRequested");
   CHECK(s["phase"] == "Running");  // metrics are a side show: the components still run
 }
 
 TEST_CASE("a communications failure is a False CommunicationsReady with the error") {
   AppObservation o{1, {observed("a", deployment(1, 1), 1)}, "NetworkPolicy rejected", {}, {}};
-  const auto c = condition_in(application_status(o), "CommunicationsReady");
+  const auto c = kapp::engine::find_condition(application_status(o), "CommunicationsReady");
   CHECK(c["status"] == "False");
   CHECK(c["reason"] == "ApplyFailed");
   CHECK(c["message"] == "NetworkPolicy rejected");
@@ -199,8 +200,8 @@ TEST_CASE("a component failed on an immutable field gives the Ready condition th
   AppObservation o{1, {observed("a", deployment(2, 2)), failing}, {}, {}, {}};
   const auto s = application_status(o);
   CHECK(s["phase"] == "Failed");
-  CHECK(condition_in(s, "Ready")["reason"] == "ImmutableFieldChanged");
-  CHECK(condition_in(s, "Ready")["message"] ==
+  CHECK(kapp::engine::find_condition(s, "Ready")["reason"] == "ImmutableFieldChanged");
+  CHECK(kapp::engine::find_condition(s, "Ready")["message"] ==
         "db: StatefulSet db: spec.volumeClaimTemplates[data] cannot change");
 }
 

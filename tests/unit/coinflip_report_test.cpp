@@ -4,7 +4,6 @@
 
 #include "core/controllers/coinflip/report.h"
 #include "core/engine/status.h"
-#include "tests/support/conditions.h"
 
 using kapp::controllers::coinflip::Delivery;
 using kapp::controllers::coinflip::desired_status;
@@ -14,7 +13,6 @@ using kapp::controllers::coinflip::phase_of;
 using kapp::controllers::coinflip::Spec;
 using kapp::controllers::coinflip::State;
 using namespace std::chrono_literals;
-using kapp::test::condition_in;
 using nlohmann::json;
 
 namespace {
@@ -55,34 +53,34 @@ TEST_CASE("an unchanged status is not written again") {
 TEST_CASE("status records observedGeneration on itself and on its conditions") {
   const auto status = desired_status(json::object(), {}, spec_with_max(10), std::nullopt, 3);
   CHECK(status["observedGeneration"] == 3);
-  CHECK(condition_in(status, "Flipping")["observedGeneration"] == 3);
+  CHECK(kapp::engine::find_condition(status, "Flipping")["observedGeneration"] == 3);
 }
 
 TEST_CASE("NotifierReady is Unknown until a notification was sent") {
   const auto status = desired_status(json::object(), {}, spec_with_max(10), std::nullopt, 1);
-  CHECK(condition_in(status, "NotifierReady")["status"] == "Unknown");
+  CHECK(kapp::engine::find_condition(status, "NotifierReady")["status"] == "Unknown");
 }
 
 TEST_CASE("a failed delivery makes NotifierReady False with its reason, until one succeeds") {
   const auto spec = spec_with_max(10);
   const auto down = desired_status(json::object(), with_pending(3, 1), spec,
                                    Delivery{false, "BrokerUnreachable", "cannot deliver"}, 1);
-  CHECK(condition_in(down, "NotifierReady")["status"] == "False");
-  CHECK(condition_in(down, "NotifierReady")["reason"] == "BrokerUnreachable");
+  CHECK(kapp::engine::find_condition(down, "NotifierReady")["status"] == "False");
+  CHECK(kapp::engine::find_condition(down, "NotifierReady")["reason"] == "BrokerUnreachable");
   // A later reconcile that sent nothing keeps what the last attempt said.
   const auto later = desired_status(down, with_pending(4, 1), spec, std::nullopt, 1);
-  CHECK(condition_in(later, "NotifierReady")["reason"] == "BrokerUnreachable");
+  CHECK(kapp::engine::find_condition(later, "NotifierReady")["reason"] == "BrokerUnreachable");
   const auto up = desired_status(later, with_pending(4, 0), spec, Delivery{true}, 1);
-  CHECK(condition_in(up, "NotifierReady")["status"] == "True");
-  CHECK(condition_in(up, "NotifierReady")["message"] ==
+  CHECK(kapp::engine::find_condition(up, "NotifierReady")["status"] == "True");
+  CHECK(kapp::engine::find_condition(up, "NotifierReady")["message"] ==
         "the last notification reached mqtt://broker:1883/coinflip/alerts");
 }
 
 TEST_CASE("Flipping turns False with MaxFlipsReached when the coin stops") {
   const auto status =
       desired_status(json::object(), with_pending(10, 0), spec_with_max(10), std::nullopt, 1);
-  CHECK(condition_in(status, "Flipping")["status"] == "False");
-  CHECK(condition_in(status, "Flipping")["reason"] == "MaxFlipsReached");
+  CHECK(kapp::engine::find_condition(status, "Flipping")["status"] == "False");
+  CHECK(kapp::engine::find_condition(status, "Flipping")["reason"] == "MaxFlipsReached");
   CHECK(status["phase"] == "Completed");
 }
 
@@ -94,8 +92,8 @@ TEST_CASE("an invalid spec fails the CoinFlip with the problem as its condition"
       2);
   CHECK(status["phase"] == "Failed");
   CHECK(status["observedGeneration"] == 2);
-  CHECK(condition_in(status, "Flipping")["reason"] == "InvalidInterval");
-  CHECK(condition_in(status, "Flipping")["message"] ==
+  CHECK(kapp::engine::find_condition(status, "Flipping")["reason"] == "InvalidInterval");
+  CHECK(kapp::engine::find_condition(status, "Flipping")["message"] ==
         "spec.interval 50ms is below the minimum of 100ms");
   CHECK(status["notifications"]["pending"] == 1);  // nothing recorded is dropped
 }

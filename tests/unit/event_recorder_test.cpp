@@ -44,8 +44,10 @@ TEST_CASE("a recurrence queued behind its first occurrence patches the Event tha
   FakeClient api;
   api.transport.answer(201).answer(200);
   EventRecorder recorder(*api.client, "test", {.window = std::chrono::seconds(0)});
+  api.transport.hold();  // the second is recorded before the first is answered
   recorder.record(kObject, "Warning", "Broken", "broken again");
   recorder.record(kObject, "Warning", "Broken", "broken again");
+  api.transport.release();
   REQUIRE(recorder.flush(kFlush));
   const auto requests = api.transport.requests();
   REQUIRE(requests.size() == 2);
@@ -53,6 +55,18 @@ TEST_CASE("a recurrence queued behind its first occurrence patches the Event tha
   CHECK(requests[1].method == "PATCH");
   CHECK(requests[1].path.starts_with("/api/v1/namespaces/demo/events/" + created));
   CHECK(json::parse(requests[1].body)["count"] == 2);
+}
+
+TEST_CASE("record returns while the API server has not answered, and flush says so") {
+  FakeClient api;
+  api.transport.answer(201);
+  EventRecorder recorder(*api.client, "test");
+  api.transport.hold();
+  recorder.record(kObject, "Warning", "Broken", "slow server");
+  CHECK_FALSE(recorder.flush(std::chrono::milliseconds(50)));
+  api.transport.release();
+  REQUIRE(recorder.flush(kFlush));
+  CHECK(api.transport.requests().size() == 1);
 }
 
 TEST_CASE("an event recurring within its window is queued once") {

@@ -1,11 +1,9 @@
 // The offline validator (core/validation): each check with the message the user reads.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "core/crds/embedded.h"
 #include "core/errors.h"
+#include "core/util/files.h"
 #include "core/validation/validator.h"
 #include "core/yaml/yaml.h"
 
@@ -31,13 +29,6 @@ std::string application(const std::string& spec) {
 
 const std::string kWeb = "  components:\n    - name: web\n      image: nginx:1.27\n";
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 TEST_CASE("a valid application has no problem") { CHECK(problems(application(kWeb)).empty()); }
@@ -46,7 +37,8 @@ TEST_CASE("the samples validate clean") {
   for (const char* sample :
        {"samples/shop.yaml", "samples/links.yaml", "samples/coinflip/coinflip.yaml"}) {
     INFO(sample);
-    CHECK(problems(read(std::string(KAPP_SOURCE_DIR) + "/" + sample)).empty());
+    CHECK(problems(kapp::util::read_file(std::string(KAPP_SOURCE_DIR) + "/" + sample, "sample"))
+              .empty());
   }
 }
 
