@@ -27,7 +27,9 @@ work=$(mktemp -d /tmp/kapp-cli.XXXXXX)
 controller=''
 cleanup() {
   [[ -n $controller ]] && kill "$controller" 2>/dev/null || true
-  kubectl delete namespace bench-cli-get bench-cli-status --ignore-not-found --timeout=300s >/dev/null 2>&1 || true
+  # compare.sh throws the cluster away after: CLI_KEEP_NAMESPACES=1 spares the deletion's wait.
+  [[ ${CLI_KEEP_NAMESPACES:-0} == 1 ]] ||
+    kubectl delete namespace bench-cli-get bench-cli-status --ignore-not-found --timeout=300s >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT

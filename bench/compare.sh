@@ -109,7 +109,7 @@ failed=() controllers_s=0
 if [[ ${BENCH_CLI:-1} != 0 ]]; then
   cluster_up
   log "CLI: kubectl app against kubectl (hyperfine)"
-  "$root/bench/cli.sh" "$results/$name-cli.md" || failed+=("CLI comparison")
+  CLI_KEEP_NAMESPACES=1 "$root/bench/cli.sh" "$results/$name-cli.md" || failed+=("CLI comparison")
   cluster_down
 fi
 t_controllers=$SECONDS
