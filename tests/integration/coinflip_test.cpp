@@ -55,25 +55,6 @@ json coinflip(const std::string& ns, const std::string& name, const std::string&
             {"notify", {{"url", url}}}}}};
 }
 
-// The notifications flipping `object` to its maxFlips records, from the pure functions the
-// controller uses: what the receiver must get, computed independently of any reconcile.
-struct Run {
-  cf::State last;  // after the last flip
-  std::vector<cf::Notification> notifications;
-};
-
-Run expected_run(const json& object) {
-  const auto spec = cf::parse_spec(object["spec"]);
-  const auto uid = kapp::engine::uid_of(object);
-  Run run;
-  while (!cf::finished(run.last, spec)) {
-    auto flipped = cf::flip(run.last, spec, uid, cf::Clock::now());
-    run.last = std::move(flipped.state);
-    if (flipped.notification) run.notifications.push_back(*flipped.notification);
-  }
-  return run;
-}
-
 // The first seed whose first `max_flips` flips record at least `at_least` notifications, one of
 // them from a run of twice the threshold (the second notification of one run).
 std::int64_t seed_with_notifications(std::int64_t max_flips, std::size_t at_least) {

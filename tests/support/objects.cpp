@@ -87,17 +87,20 @@ std::int64_t notifications(const json& status, const char* field) {
   return status.value("notifications", json::object()).value(field, 0LL);
 }
 
-std::vector<controllers::coinflip::Notification> expected_notifications(const json& object) {
+ExpectedRun expected_run(const json& object) {
   namespace cf = controllers::coinflip;
   const auto spec = cf::parse_spec(object["spec"]);
-  cf::State state;
-  std::vector<cf::Notification> out;
-  while (!cf::finished(state, spec)) {
-    auto flipped = cf::flip(state, spec, engine::uid_of(object), cf::Clock::now());
-    state = std::move(flipped.state);
-    if (flipped.notification) out.push_back(*flipped.notification);
+  ExpectedRun run;
+  while (!cf::finished(run.last, spec)) {
+    auto flipped = cf::flip(run.last, spec, engine::uid_of(object), cf::Clock::now());
+    run.last = std::move(flipped.state);
+    if (flipped.notification) run.notifications.push_back(*flipped.notification);
   }
-  return out;
+  return run;
+}
+
+std::vector<controllers::coinflip::Notification> expected_notifications(const json& object) {
+  return expected_run(object).notifications;
 }
 
 // Write requests the controllers have made so far (the kapp_rest_client_requests_total series).

@@ -51,9 +51,14 @@ bool has_event(const std::string& ns, const std::string& object, const std::stri
 json coinflip_status(const std::string& ns, const std::string& name);
 // A counter of a CoinFlip's status.notifications (`field`: "sent", "pending"), 0 when unset.
 std::int64_t notifications(const json& status, const char* field);
-// The notifications a CoinFlip makes over all its flips (to its maxFlips), from the pure
-// functions the controller uses: what a receiver must get, computed independently of any
-// reconcile.
+// A CoinFlip's flips to its maxFlips, from the pure functions the controller uses: what a
+// receiver must get, computed independently of any reconcile.
+struct ExpectedRun {
+  controllers::coinflip::State last;  // after the last flip
+  std::vector<controllers::coinflip::Notification> notifications;
+};
+ExpectedRun expected_run(const json& object);
+// expected_run(object).notifications.
 std::vector<controllers::coinflip::Notification> expected_notifications(const json& object);
 
 // Write requests the controllers have made so far (the kapp_rest_client_requests_total series).
