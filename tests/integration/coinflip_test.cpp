@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
-#include <fstream>
 #include <mutex>
 #include <random>
 #include <regex>
@@ -627,13 +626,11 @@ TEST_CASE("the coinflip sample passes the API server's validation") {
   TestNamespace ns;
   install_crds();
   // The sample lives in namespace demo; here it goes into this test's own namespace.
-  std::ifstream in(std::string(KAPP_SOURCE_DIR) + "/samples/coinflip/coinflip.yaml");
-  std::stringstream sample;
-  sample << in.rdbuf();
-  REQUIRE_FALSE(sample.str().empty());
+  const auto sample = file_content(KAPP_SOURCE_DIR "/samples/coinflip/coinflip.yaml");
+  REQUIRE_FALSE(sample.empty());
   TempDir dir;
-  const auto file = dir.write(
-      "coinflip.yaml", std::regex_replace(sample.str(), std::regex("\\bdemo\\b"), ns.name()));
+  const auto file =
+      dir.write("coinflip.yaml", std::regex_replace(sample, std::regex("\\bdemo\\b"), ns.name()));
   const auto checked = kubectl_app({"create", "-f", file, "--dry-run=server"});
   INFO(checked.out << checked.err);
   CHECK(checked.exit_code == 0);

@@ -4,8 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <stdexcept>
+
+#include "core/util/files.h"
 
 namespace kapp::test {
 
@@ -31,8 +32,7 @@ std::string TempDir::write(const std::string& name, const std::string& content,
 }
 
 std::string file_content(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  return util::read_file_if_exists(path).value_or("");
 }
 
 }  // namespace kapp::test
