@@ -14,6 +14,7 @@
 # BENCH_STEADY (steady-state seconds, default 120), BENCH_STEADY_SIZES (the sizes that hold
 # the steady windows; default the largest), BENCH_CLI=0 to skip the CLI comparison,
 # BENCH_CLIENT_QPS (kube-controller-manager's and kube-scheduler's client QPS, default 5000),
+# BENCH_GOGC (the control plane's daemons' GOGC, default 400; empty: Go's default),
 # BENCH_KCM_FLAGS (kube-controller-manager's extra flags; default: only the controllers the
 # runs need; empty: all on).
 set -euo pipefail
@@ -29,6 +30,7 @@ peers=$(cd "$root/../shared/peers" && pwd)
 name=${BENCH_NAME:-controllers}
 steady=${BENCH_STEADY:-120}
 qps=${BENCH_CLIENT_QPS:-5000}
+gogc=${BENCH_GOGC-400}
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(100 300 1000)
 results=$root/bench/results
@@ -58,8 +60,8 @@ export KAPP_BIN=$build/kubectl-app PEER_BIN=$peer_bin BENCH_PEERS=$peers
 # an earlier one left, and no run waits for its namespace's deletion (harness.py).
 cluster_up() {
   state=$(mktemp -d "$work/cluster.XXXXXX")
-  log "control plane in $state (client QPS $qps, $node_pods pods per node, $kcm_flags)"
-  KWOK_NODE_PODS=$node_pods CONTROL_PLANE_CLIENT_QPS=$qps KCM_EXTRA_FLAGS=$kcm_flags \
+  log "control plane in $state (client QPS $qps, GOGC ${gogc:-100}, $node_pods pods per node, $kcm_flags)"
+  KWOK_NODE_PODS=$node_pods CONTROL_PLANE_CLIENT_QPS=$qps CONTROL_PLANE_GOGC=$gogc KCM_EXTRA_FLAGS=$kcm_flags \
     "$root/tests/cluster/up.sh" "$state" 2>/dev/null
   export KUBECONFIG=$state/kubeconfig CLUSTER_PIDS=$state/pids BENCH_LOGDIR=$state/bench-logs
   mkdir -p "$BENCH_LOGDIR"
@@ -90,10 +92,10 @@ write_report() {
     printf '| peer | cr-app: %s (%s) |\n' \
       "$(grep -E '^\s*(sigs.k8s.io/controller-runtime|k8s.io/client-go) ' "$peers/cr-app/go.mod" | xargs | sed 's/ \(k8s\|sigs\)/, \1/')" \
       "$(go version "$peer_bin" 2>/dev/null | awk '{print $NF}')"
-    printf '| control plane | kube-apiserver %s, etcd and kwok from tests/cluster/go; kube-controller-manager and kube-scheduler at --kube-api-qps=%s --kube-api-burst=%s, kube-controller-manager with `%s`; 2 kwok nodes of %s pods |\n' \
-      "$apiserver_version" \
+    printf '| control plane | kube-apiserver %s, etcd and kwok from tests/cluster/go, all at GOGC=%s; kube-controller-manager and kube-scheduler at --kube-api-qps=%s --kube-api-burst=%s, kube-controller-manager with `%s`; 2 kwok nodes of %s pods |\n' \
+      "$apiserver_version" "${gogc:-100}" \
       "$qps" "$((2 * qps))" "${kcm_flags:-(defaults)}" "$node_pods"
-    printf '| commands | on a fresh control plane each, through bench/harness.py (namespaces left to the cluster'"'"'s end): `bench.py run --controller a --n N --steady S --export children`, `bench.py run --controller b --n N --steady S`, `bench.py floor --children children --n N` for N in %s, S = %s s at N in %s and 0 otherwise; `bench.py report` |\n' \
+    printf '| commands | on a fresh control plane each, through bench/harness.py (namespaces left to the cluster'"'"'s end; the once-a-second convergence poll reads a watch'"'"'s copy of the collection, bench/watch.py): `bench.py run --controller a --n N --steady S --export children`, `bench.py run --controller b --n N --steady S`, `bench.py floor --children children --n N` for N in %s, S = %s s at N in %s and 0 otherwise; `bench.py report` |\n' \
       "${sizes[*]}" "$steady" "$steady_sizes"
     printf '| controllers | a: `%s`; b: `%s` (bench.py adds --namespace, --workers 4, ports; the peer also gets --kube-api-qps 50 --kube-api-burst 100, kubectl-app'"'"'s own limit) |\n' \
       "kubectl-app run-controller" "cr-app"

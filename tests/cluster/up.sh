@@ -21,6 +21,11 @@ readonly NODE_PODS=${KWOK_NODE_PODS:-250}
 # defaults (20/30 and 50/100 requests per second). The benchmarks raise it so that these
 # clients, not the controllers measured, stop being what bounds convergence.
 readonly COMPONENT_QPS=${CONTROL_PLANE_CLIENT_QPS:-}
+# GOGC of the daemons (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok);
+# empty keeps Go's default of 100. The benchmarks set 400: on two cores the control plane, not
+# the controller measured, bounds convergence, and a tenth of kube-apiserver's CPU went to its
+# garbage collector (bench/README.md).
+readonly DAEMON_GOGC=${CONTROL_PLANE_GOGC:-}
 # Extra flags for kube-controller-manager, split on spaces: e.g. to see what its garbage
 # collector does, KCM_EXTRA_FLAGS='--v=2 --vmodule=garbagecollector=6,graph_builder=6'.
 read -r -a KCM_EXTRA <<<"${KCM_EXTRA_FLAGS:-}"
@@ -281,7 +286,9 @@ start_daemon() {
   local name=$1
   shift
   CURRENT_DAEMON=$name
-  setsid "$@" </dev/null >"$LOGS/$name.log" 2>&1 &
+  local env=()
+  [[ -z $DAEMON_GOGC ]] || env=(GOGC="$DAEMON_GOGC")
+  setsid env "${env[@]}" "$@" </dev/null >"$LOGS/$name.log" 2>&1 &
   echo $! >"$PIDS/$name"
   # The command line, NUL-separated, so a fault test can start the daemon again as it was.
   printf '%s\0' "$@" >"$STATE/cmds/$name"
