@@ -14,12 +14,11 @@ namespace kapp::engine {
 namespace res = client::resources;
 
 EventRecorder::EventRecorder(client::Client& client, std::string component, EventOptions options)
-    : client_(client),
-      component_(std::move(component)),
-      options_(options),
-      sender_([this] { send_loop(); }) {
+    : client_(client), component_(std::move(component)), options_(options) {
   Metrics::global().counter("kapp_events_dropped_total",
                             "Events not written because too many waited for the API server.");
+  for (int i = 0; i < std::max(1, options_.senders); ++i)
+    senders_.emplace_back([this] { send_loop(); });
 }
 
 EventRecorder::~EventRecorder() {
@@ -31,7 +30,7 @@ EventRecorder::~EventRecorder() {
     queue_.clear();
   }
   cv_.notify_all();
-  sender_.join();
+  for (auto& sender : senders_) sender.join();
 }
 
 bool EventRecorder::take_token(const std::string& uid, Clock::time_point now) {
@@ -87,8 +86,8 @@ void EventRecorder::record(const json& object, const std::string& type, const st
                      {"name", name_of(object)},
                      {"namespace", namespace_of(object)},
                      {"uid", uid_of(object)}};
-    queue_.push_back(
-        {key, key_of(object), std::move(involved), ns, type, reason, message, written.count});
+    queue_.push_back({key, uid_of(object), key_of(object), std::move(involved), ns, type, reason,
+                      message, written.count, std::chrono::system_clock::now()});
     forget_old(now);
   }
   cv_.notify_all();
@@ -96,27 +95,34 @@ void EventRecorder::record(const json& object, const std::string& type, const st
 
 bool EventRecorder::flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  return cv_.wait_for(lock, timeout, [this] { return queue_.empty() && !sending_; });
+  return cv_.wait_for(lock, timeout, [this] { return queue_.empty() && in_flight_.empty(); });
+}
+
+std::deque<EventRecorder::Pending>::iterator EventRecorder::next_sendable() {
+  return std::find_if(queue_.begin(), queue_.end(),
+                      [this](const Pending& p) { return !in_flight_.contains(p.uid); });
 }
 
 void EventRecorder::send_loop() {
   std::unique_lock lock(mutex_);
   while (true) {
-    cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    cv_.wait(lock, [this] { return stopping_ || next_sendable() != queue_.end(); });
     if (stopping_) return;
-    const auto pending = std::move(queue_.front());
-    queue_.pop_front();
-    sending_ = true;
+    const auto it = next_sendable();
+    const auto pending = std::move(*it);
+    queue_.erase(it);
+    in_flight_.insert(pending.uid);
     lock.unlock();
     send(pending);
     lock.lock();
-    sending_ = false;
+    in_flight_.erase(pending.uid);
     cv_.notify_all();
   }
 }
 
-// Writes are sent one at a time, in order, so a recurrence finds the name of the Event its
-// first occurrence created.
+// The writes for one object are sent one at a time, in order, so a recurrence finds the name of
+// the Event its first occurrence created, and the object's Events are created in the order
+// they happened.
 void EventRecorder::send(const Pending& pending) {
   std::string name;
   {
@@ -125,9 +131,8 @@ void EventRecorder::send(const Pending& pending) {
   }
   try {
     if (!name.empty()) {
-      const json patch = {
-          {"count", pending.count},
-          {"lastTimestamp", util::format_rfc3339(std::chrono::system_clock::now())}};
+      const json patch = {{"count", pending.count},
+                          {"lastTimestamp", util::format_rfc3339(pending.at)}};
       try {
         client_.merge_patch(res::kEvent, pending.ns, name, patch);
       } catch (const ApiError& e) {
@@ -148,7 +153,7 @@ std::string EventRecorder::create(const Pending& pending) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   char suffix[17];
   std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(rng()));
-  const auto timestamp = util::format_rfc3339(std::chrono::system_clock::now());
+  const auto timestamp = util::format_rfc3339(pending.at);
   const auto name = pending.involved.value("name", "") + "." + suffix;
   json event = {{"apiVersion", "v1"},
                 {"kind", "Event"},

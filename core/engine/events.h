@@ -6,9 +6,11 @@
 //   Event being created;
 // - each object has a token bucket, so one object in a tight failure loop cannot flood
 //   the API server;
-// - as client-go's broadcaster does, a thread of the recorder's own makes the writes, in the
-//   order recorded: a reconcile never waits on an Event (at a thousand Applications
-//   converging, Events were 2 of a pass's 16 sequential requests).
+// - as client-go's broadcaster does, threads of the recorder's own make the writes, in the
+//   order recorded for each object: a reconcile never waits on an Event (at a thousand
+//   Applications converging, Events were 2 of a pass's 16 sequential requests). There are
+//   several, unlike client-go's one: one at a time, on a busy API server, fell behind the
+//   reconciles and wrote a converged run's last Events in the minutes after it.
 #pragma once
 
 #include <chrono>
@@ -17,8 +19,10 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -30,17 +34,18 @@ struct EventOptions {
   std::chrono::seconds window = std::chrono::minutes(10);
   int burst = 25;                                         // events an object may emit at once
   std::chrono::seconds refill = std::chrono::minutes(5);  // then one more per this long
-  // Writes waiting for the sender beyond this are dropped, and logged (client-go's
+  // Writes waiting for the senders beyond this are dropped, and logged (client-go's
   // maxQueuedEvents).
   std::size_t max_queued = 1000;
+  int senders = 4;  // writes in flight at most, each for a different object
 };
 
 class EventRecorder {
  public:
-  // Starts the sender thread.
+  // Starts the sender threads.
   EventRecorder(client::Client& client, std::string component, EventOptions options = {});
-  // Stops the sender: the ones still queued are dropped (call flush first to send them), the
-  // write in flight is waited for, which the client's request timeout bounds.
+  // Stops the senders: the writes still queued are dropped (call flush first to send them),
+  // the ones in flight are waited for, which the client's request timeout bounds.
   ~EventRecorder();
   EventRecorder(const EventRecorder&) = delete;
   EventRecorder& operator=(const EventRecorder&) = delete;
@@ -61,10 +66,12 @@ class EventRecorder {
   // patched to `count`.
   struct Pending {
     std::string key;
+    std::string uid;          // of the object: its writes are sent one at a time, in order
     std::string who;          // namespace/name, for the log
     nlohmann::json involved;  // involvedObject
     std::string ns, type, reason, message;
     int count = 1;
+    std::chrono::system_clock::time_point at;  // recorded: the Event's timestamp, not its write's
   };
   struct Written {
     std::string name;  // of the Event object, "" until created
@@ -78,6 +85,7 @@ class EventRecorder {
   bool take_token(const std::string& uid, Clock::time_point now);
   void forget_old(Clock::time_point now);
   void send_loop();
+  std::deque<Pending>::iterator next_sendable();  // the first whose object has none in flight
   void send(const Pending& pending);
   std::string create(const Pending& pending);
 
@@ -89,10 +97,10 @@ class EventRecorder {
   std::map<std::string, Written> written_;  // uid|type|reason|message -> the Event
   std::map<std::string, Bucket> buckets_;   // uid -> its rate limit
   std::deque<Pending> queue_;
-  bool sending_ = false;  // a write is in flight
+  std::set<std::string> in_flight_;  // uids of the objects whose writes are being sent
   bool stopping_ = false;
   std::size_t dropped_ = 0;  // beyond the queue's bound, for the log's one line in a hundred
-  std::thread sender_;       // last: started when everything it reads exists
+  std::vector<std::thread> senders_;  // last: started when everything they read exists
 };
 
 }  // namespace kapp::engine

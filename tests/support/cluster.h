@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/client/client.h"
+#include "tests/support/eventually.h"
 #include "tests/support/temp_dir.h"
 
 namespace kapp::test {
@@ -81,9 +82,5 @@ class BackgroundProcess {
 };
 // The port `process` (a controller) logged it serves `what` on, e.g. "/metrics"; 0 until it has.
 int logged_port(const BackgroundProcess& process, const std::string& what);
-
-// Polls `condition` until it holds or `timeout` passes: waiting on a condition, not a sleep.
-bool eventually(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace kapp::test

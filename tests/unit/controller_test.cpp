@@ -13,6 +13,7 @@
 #include "core/engine/controller.h"
 #include "core/engine/informer.h"
 #include "core/engine/metrics.h"
+#include "tests/support/eventually.h"
 #include "tests/support/fake_list_watch.h"
 #include "tests/support/metrics_text.h"
 
@@ -20,19 +21,10 @@ using kapp::engine::Controller;
 using kapp::engine::Informer;
 using kapp::engine::Request;
 using kapp::engine::Result;
+using kapp::test::eventually;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Polls `condition` until it holds or 5 s pass.
-bool eventually(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(1ms);
-  }
-  return condition();
-}
 
 double skipped(const std::string& controller) {
   return kapp::test::sum_series(kapp::engine::Metrics::global().render(),

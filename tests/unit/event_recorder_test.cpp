@@ -1,5 +1,5 @@
 // The event recorder through the fake transport: what it writes, in which order, and what it
-// leaves out. Its writes are made by a thread of its own, so every test flushes before it looks.
+// leaves out. Its writes are made by threads of its own, so every test flushes before it looks.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -7,6 +7,7 @@
 
 #include "core/client/client.h"
 #include "core/engine/events.h"
+#include "tests/support/eventually.h"
 #include "tests/support/fake_transport.h"
 
 using kapp::engine::EventRecorder;
@@ -89,11 +90,45 @@ TEST_CASE("an event beyond the queue's bound is dropped, not written") {
 TEST_CASE("a write the API server refuses is logged and the next event is still written") {
   FakeClient api;
   api.transport.answer(403, R"({"kind":"Status","reason":"Forbidden","code":403})").answer(201);
-  EventRecorder recorder(*api.client, "test");
+  EventRecorder recorder(*api.client, "test", {.senders = 1});
   recorder.record(kObject, "Warning", "First", "refused");
   recorder.record(kObject, "Normal", "Second", "accepted");
   REQUIRE(recorder.flush(kFlush));
   const auto requests = api.transport.requests();
   REQUIRE(requests.size() == 2);
   CHECK(json::parse(requests[1].body)["reason"] == "Second");
+}
+
+TEST_CASE("writes for different objects are in flight side by side") {
+  FakeClient api;
+  api.transport.answer(201).answer(201);
+  EventRecorder recorder(*api.client, "test", {.senders = 2});
+  auto other = kObject;
+  other["metadata"]["uid"] = "uid-2";
+  api.transport.hold();
+  recorder.record(kObject, "Normal", "First", "one");
+  recorder.record(other, "Normal", "Second", "two");
+  // Both reach the server before it answers either.
+  CHECK(kapp::test::eventually([&] { return api.transport.requests().size() == 2; }));
+  api.transport.release();
+  REQUIRE(recorder.flush(kFlush));
+  CHECK(api.transport.requests().size() == 2);
+}
+
+TEST_CASE("the Events of one object are written one at a time, in the order recorded") {
+  FakeClient api;
+  api.transport.answer(201).answer(201);
+  EventRecorder recorder(*api.client, "test");
+  api.transport.hold();
+  recorder.record(kObject, "Normal", "PhasePending", "waiting");
+  recorder.record(kObject, "Normal", "PhaseRunning", "ready");
+  CHECK(kapp::test::eventually([&] { return api.transport.requests().size() == 1; }));
+  CHECK_FALSE(kapp::test::eventually([&] { return api.transport.requests().size() == 2; },
+                                     std::chrono::milliseconds(200)));
+  api.transport.release();
+  REQUIRE(recorder.flush(kFlush));
+  const auto requests = api.transport.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(json::parse(requests[0].body)["reason"] == "PhasePending");
+  CHECK(json::parse(requests[1].body)["reason"] == "PhaseRunning");
 }
