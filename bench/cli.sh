@@ -63,12 +63,14 @@ PY
 # apply_all NAME [ARGS...]: the four files NAME.*.yaml applied by four kubectl processes at once
 # (one process applying the 1,000 and then their status took 41 s).
 apply_all() {
-  local pids=() file pid
+  local pids=() file pid failed=0
   for file in "$work/$1".*.yaml; do
     kubectl apply --server-side "${@:2}" -f "$file" >/dev/null &
     pids+=($!)
   done
-  for pid in "${pids[@]}"; do wait "$pid"; done
+  # All waited for before failing: cleanup removes the files the others still read.
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  ((!failed)) || { log "kubectl apply of $1 failed"; return 1; }
 }
 log "1,000 Applications"
 kubectl create namespace bench-cli-get >/dev/null

@@ -47,7 +47,6 @@ node_pods=$(((largest * 4 + 1) / 2 + 100))
 work=$(mktemp -d /tmp/kapp-bench.XXXXXX) state=
 # KEEP_CLUSTER_LOGS=1 keeps every cluster's logs (down.sh keeps the folder), and so $work.
 trap '[[ -z $state ]] || "$root/tests/cluster/down.sh" "$state" >/dev/null 2>&1 || true
-      [[ -z ${next:-} ]] || "$root/tests/cluster/down.sh" "$next" >/dev/null 2>&1 || true
       [[ ${KEEP_CLUSTER_LOGS:-} == 1 ]] || rm -rf "$work"' EXIT
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ) t_start=$SECONDS load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # kube-controller-manager runs the controllers that turn Deployments into available pods and
@@ -59,59 +58,19 @@ kcm_flags=${BENCH_KCM_FLAGS---controllers=deployment-controller,replicaset-contr
 export KAPP_BIN=$build/kubectl-app PEER_BIN=$peer_bin BENCH_PEERS=$peers
 # Every run gets a control plane of its own, stopped after it: no run pays for the objects
 # an earlier one left, and no run waits for its namespace's deletion (harness.py).
-# start_cluster DIR: a control plane in DIR, the CRDs installed; DIR.done then holds its status.
-start_cluster() {
-  local rc=0
-  KWOK_NODE_PODS=$node_pods CONTROL_PLANE_CLIENT_QPS=$qps CONTROL_PLANE_GOGC=$gogc KCM_EXTRA_FLAGS=$kcm_flags \
-    "$root/tests/cluster/up.sh" "$1" 2>"$1.log" && KUBECONFIG=$1/kubeconfig "$KAPP_BIN" install >/dev/null ||
-    rc=$?
-  echo "$rc" >"$1.done"
-}
-# The next run's control plane, when run_measured started it early.
-next=
-discard_next() {
-  [[ -n $next && -e $next.started ]] || { next=; return 0; }
-  local deadline=$((SECONDS + 300))
-  until [[ -e $next.done ]] || ((SECONDS >= deadline)); do sleep 0.5; done
-  "$root/tests/cluster/down.sh" "$next" >/dev/null 2>&1 || true
-  next=
-}
 cluster_up() {
-  if [[ -n $next && -e $next.started ]]; then
-    local deadline=$((SECONDS + 300))
-    until [[ -e $next.done ]] || ((SECONDS >= deadline)); do sleep 0.5; done
-    state=$next
-  fi
-  if [[ -z $state || $(cat "$state.done" 2>/dev/null) != 0 ]]; then
-    [[ -z $state ]] || { log "the control plane started early failed ($state.log): starting another"; discard_next; }
-    state=$(mktemp -d "$work/cluster.XXXXXX")
-    start_cluster "$state"
-    [[ $(cat "$state.done") == 0 ]] || { log "no control plane: $(tail -3 "$state.log")"; exit 1; }
-  fi
-  next=
+  state=$(mktemp -d "$work/cluster.XXXXXX")
   log "control plane in $state (client QPS $qps, GOGC ${gogc:-100}, $node_pods pods per node, $kcm_flags)"
+  KWOK_NODE_PODS=$node_pods CONTROL_PLANE_CLIENT_QPS=$qps CONTROL_PLANE_GOGC=$gogc KCM_EXTRA_FLAGS=$kcm_flags \
+    "$root/tests/cluster/up.sh" "$state" 2>/dev/null
   export KUBECONFIG=$state/kubeconfig CLUSTER_PIDS=$state/pids BENCH_LOGDIR=$state/bench-logs
   mkdir -p "$BENCH_LOGDIR"
+  "$KAPP_BIN" install >/dev/null
   apiserver_version=$("$(sed -n 's/^BIN_DIR=//p' "$state/env")/kube-apiserver" --version 2>/dev/null | cut -d' ' -f2)
 }
 cluster_down() {
   "$root/tests/cluster/down.sh" "$state" >/dev/null 2>&1 || true
   state=
-}
-# run_measured ARGS...: harness.py ARGS (its log passed through). With a run to follow, the
-# control plane of that one starts in the background once this run has converged: what comes
-# after (a steady window, bench.py's reads of what the run made) is not timed, and a starting
-# control plane sends no request to this run's cluster. That spares the next run its 12 s start.
-run_measured() {
-  next=$(mktemp -d "$work/cluster.XXXXXX")
-  bench "$@" 2>&1 | while IFS= read -r line; do
-    printf '%s\n' "$line" >&2
-    if [[ ! -e $next.started && $line == *": converged="* ]]; then
-      : >"$next.started"
-      start_cluster "$next" &
-    fi
-  done
-  return "${PIPESTATUS[0]}"
 }
 
 rm -rf "$raw"
@@ -162,12 +121,12 @@ for n in "${sizes[@]}"; do
   [[ " $steady_sizes " == *" $n "* ]] && hold=$steady
   cluster_up
   log "N=$n: kubectl-app (steady window $hold s)"
-  run_measured run --controller a --n "$n" --steady "$hold" --export "$children" \
+  bench run --controller a --n "$n" --steady "$hold" --export "$children" \
     --out "$raw/n$n-a-r1.json" || failed+=("N=$n kubectl-app")
   cluster_down
   cluster_up
   log "N=$n: controller-runtime peer (steady window $hold s)"
-  run_measured run --controller b --n "$n" --steady "$hold" --out "$raw/n$n-b-r1.json" ||
+  bench run --controller b --n "$n" --steady "$hold" --out "$raw/n$n-b-r1.json" ||
     failed+=("N=$n peer")
   cluster_down
   log "N=$n: floor"
@@ -176,7 +135,6 @@ for n in "${sizes[@]}"; do
     bench floor --children "$children" --n "$n" --out "$raw/n$n-floor-r1.json" || failed+=("N=$n floor")
     cluster_down
   else
-    discard_next
     failed+=("N=$n floor (no children exported)")
   fi
   controllers_s=$((SECONDS - t_controllers))

@@ -14,7 +14,6 @@ import ssl
 import subprocess
 import tempfile
 import threading
-import time
 import urllib.parse
 
 
@@ -65,14 +64,14 @@ class Cluster:
 class Watched:
     """The items of the collection at PATH, listed once, then kept by a watch in a thread.
 
-    After an error or the watch's end it lists and watches again (one second apart), so the
-    items are never older than the last event the server sent."""
+    After an error, a silent connection or the watch's end it lists and watches again (one
+    second apart); meanwhile list() waits for that list rather than answer from stale items."""
 
     def __init__(self, cluster, path, log):
         self.cluster, self.path, self.log = cluster, path, log
-        self.items, self.lock = {}, threading.Lock()
+        self.items, self.lock = {}, threading.Lock()  # the lock also guards conn
         self.synced, self.stopped = threading.Event(), threading.Event()
-        self.conn = None
+        self.conn = None  # the open request, for stop() to shut down
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
@@ -84,26 +83,42 @@ class Watched:
             return {"items": list(self.items.values())}
 
     def stop(self):
-        self.stopped.set()
-        conn = self.conn
+        with self.lock:
+            self.stopped.set()
+            conn = self.conn
         if conn is not None and conn.sock is not None:
             try:
                 conn.sock.shutdown(2)  # wakes the thread's blocked read
             except OSError:
                 pass
         self.thread.join(10)
+        if self.thread.is_alive():
+            self.log("watch of %s: still open 10 s after it was stopped" % self.path)
 
     def _run(self):
         while not self.stopped.is_set():
             try:
                 self._list_and_watch()
             except Exception as e:  # noqa: BLE001 - anything: list and watch again
+                self.synced.clear()
                 if not self.stopped.is_set():
                     self.log("watch of %s: %s; listing again" % (self.path, e))
-                    time.sleep(1)
+                    self.stopped.wait(1)
+
+    def _open(self, path, timeout):
+        """cluster.open, the connection kept where stop() finds it; None once stopped."""
+        conn, resp = self.cluster.open(path, timeout)
+        with self.lock:
+            if self.stopped.is_set():
+                conn.close()
+                return None, None
+            self.conn = conn
+        return conn, resp
 
     def _list_and_watch(self):
-        conn, resp = self.cluster.open(self.path, timeout=60)
+        conn, resp = self._open(self.path, timeout=60)
+        if conn is None:
+            return
         with contextlib.closing(conn):
             body = json.loads(resp.read())
         with self.lock:
@@ -111,9 +126,12 @@ class Watched:
         self.synced.set()
         query = urllib.parse.urlencode({"watch": "1", "allowWatchBookmarks": "true",
                                         "resourceVersion": body["metadata"]["resourceVersion"]})
-        # No read timeout: bookmarks come only about once a minute.
-        self.conn, resp = self.cluster.open(self.path + "?" + query, timeout=None)
-        with contextlib.closing(self.conn):
+        # The server sends a bookmark about once a minute: two minutes without a line is a
+        # dead connection, and the read's timeout starts the list again.
+        conn, resp = self._open(self.path + "?" + query, timeout=120)
+        if conn is None:
+            return
+        with contextlib.closing(conn):
             for line in resp:
                 if self.stopped.is_set():
                     return
