@@ -17,11 +17,18 @@ EventRecorder::EventRecorder(client::Client& client, std::string component, Even
     : client_(client), component_(std::move(component)), options_(options) {
   Metrics::global().counter("kapp_events_dropped_total",
                             "Events not written because too many waited for the API server.");
-  for (int i = 0; i < std::max(1, options_.senders); ++i)
-    senders_.emplace_back([this] { send_loop(); });
+  try {
+    for (int i = 0; i < std::max(1, options_.senders); ++i)
+      senders_.emplace_back([this] { send_loop(); });
+  } catch (...) {  // no thread: the ones started are joined, not left to std::terminate
+    stop();
+    throw;
+  }
 }
 
-EventRecorder::~EventRecorder() {
+EventRecorder::~EventRecorder() { stop(); }
+
+void EventRecorder::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;

@@ -37,12 +37,12 @@ struct EventOptions {
   // Writes waiting for the senders beyond this are dropped, and logged (client-go's
   // maxQueuedEvents).
   std::size_t max_queued = 1000;
-  int senders = 4;  // writes in flight at most, each for a different object
+  int senders = 4;  // writes in flight at most, each for a different object; at least 1
 };
 
 class EventRecorder {
  public:
-  // Starts the sender threads.
+  // Starts the sender threads; throws std::system_error when one cannot be started.
   EventRecorder(client::Client& client, std::string component, EventOptions options = {});
   // Stops the senders: the writes still queued are dropped (call flush first to send them),
   // the ones in flight are waited for, which the client's request timeout bounds.
@@ -84,6 +84,7 @@ class EventRecorder {
   };
   bool take_token(const std::string& uid, Clock::time_point now);
   void forget_old(Clock::time_point now);
+  void stop();  // drops what is queued, joins the senders
   void send_loop();
   std::deque<Pending>::iterator next_sendable();  // the first whose object has none in flight
   void send(const Pending& pending);
@@ -100,7 +101,7 @@ class EventRecorder {
   std::set<std::string> in_flight_;  // uids of the objects whose writes are being sent
   bool stopping_ = false;
   std::size_t dropped_ = 0;  // beyond the queue's bound, for the log's one line in a hundred
-  std::vector<std::thread> senders_;  // last: started when everything they read exists
+  std::vector<std::thread> senders_;
 };
 
 }  // namespace kapp::engine

@@ -21,10 +21,14 @@ using kapp::engine::Controller;
 using kapp::engine::Informer;
 using kapp::engine::Request;
 using kapp::engine::Result;
-using kapp::test::eventually;
 using namespace std::chrono_literals;
 
 namespace {
+
+// The engine answers within milliseconds: poll often, fail fast.
+bool soon(const std::function<bool()>& condition) {
+  return kapp::test::eventually(condition, std::chrono::seconds(5), std::chrono::milliseconds(1));
+}
 
 double skipped(const std::string& controller) {
   return kapp::test::sum_series(kapp::engine::Metrics::global().render(),
@@ -69,10 +73,10 @@ TEST_CASE("a settled key's periodic passes are skipped until an event concerns i
   });
   controller.start();
   controller.enqueue(kShop);
-  REQUIRE(eventually([&] { return skipped("settles") >= 3; }));
+  REQUIRE(soon([&] { return skipped("settles") >= 3; }));
   CHECK(passes == 1);
   controller.enqueue(kShop);  // an event
-  CHECK(eventually([&] { return passes == 2; }));
+  CHECK(soon([&] { return passes == 2; }));
 }
 
 TEST_CASE("a key that does not settle is reconciled every period") {
@@ -83,7 +87,7 @@ TEST_CASE("a key that does not settle is reconciled every period") {
   });
   controller.start();
   controller.enqueue(kShop);
-  CHECK(eventually([&] { return passes >= 3; }));
+  CHECK(soon([&] { return passes >= 3; }));
   CHECK(skipped("unsettled") == 0);
 }
 
@@ -97,7 +101,7 @@ TEST_CASE("an event that comes during a pass keeps the key from settling") {
   self = &controller;
   controller.start();
   controller.enqueue(kShop);
-  CHECK(eventually([&] { return passes == 2; }));
+  CHECK(soon([&] { return passes == 2; }));
 }
 
 TEST_CASE("a failed pass does not settle: the key is retried, then settles") {
@@ -108,7 +112,7 @@ TEST_CASE("a failed pass does not settle: the key is retried, then settles") {
   });
   controller.start();
   controller.enqueue(kShop);
-  REQUIRE(eventually([&] { return skipped("fails-once") >= 1; }));
+  REQUIRE(soon([&] { return skipped("fails-once") >= 1; }));
   CHECK(passes == 2);
 }
 
@@ -129,11 +133,11 @@ TEST_CASE("a pass's own write coming back through the watch is not reconciled ag
   informer.add_handler({nullptr, [&](const json&, const json&) { echoed = true; }, nullptr});
   controller.start();
   informer.start();
-  REQUIRE(eventually([&] { return skipped("own-write") >= 1; }));  // the first pass settled
+  REQUIRE(soon([&] { return skipped("own-write") >= 1; }));  // the first pass settled
   watch.fake.api->release();
-  REQUIRE(eventually([&] { return echoed.load(); }));
+  REQUIRE(soon([&] { return echoed.load(); }));
   const auto before = skipped("own-write");
-  REQUIRE(eventually([&] { return skipped("own-write") >= before + 2; }));
+  REQUIRE(soon([&] { return skipped("own-write") >= before + 2; }));
   CHECK(passes == 1);
 }
 
@@ -157,11 +161,11 @@ TEST_CASE("own writes that both precede their watch events are not reconciled ag
   informer.add_handler({nullptr, [&](const json&, const json&) { ++echoes; }, nullptr});
   controller.start();
   informer.start();
-  REQUIRE(eventually([&] { return skipped("own-writes") >= 1; }));
+  REQUIRE(soon([&] { return skipped("own-writes") >= 1; }));
   watch.fake.api->release();
-  REQUIRE(eventually([&] { return echoes == 2; }));
+  REQUIRE(soon([&] { return echoes == 2; }));
   const auto before = skipped("own-writes");
-  REQUIRE(eventually([&] { return skipped("own-writes") >= before + 2; }));
+  REQUIRE(soon([&] { return skipped("own-writes") >= before + 2; }));
   CHECK(passes == 1);
 }
 
@@ -186,9 +190,9 @@ bool second_pass_after_own_write(HeldWatch& watch, const nlohmann::json& written
   StopsFirst stops_first{*watch.informer};
   controller.start();
   watch.informer->start();
-  if (!eventually([&] { return noted.load(); })) return false;
+  if (!soon([&] { return noted.load(); })) return false;
   watch.fake.api->release();
-  return eventually([&] { return saw_edit.load(); });
+  return soon([&] { return saw_edit.load(); });
 }
 
 }  // namespace
@@ -245,11 +249,11 @@ int passes_after_own_create(HeldWatch& watch, const nlohmann::json& created,
   controller.start();
   watch.informer->start();
   controller.enqueue(kShop);
-  if (!eventually([&] { return skipped(name) >= 1; })) return -1;  // the passes settled
+  if (!soon([&] { return skipped(name) >= 1; })) return -1;  // the passes settled
   watch.fake.api->release();
-  if (!eventually([&] { return echoed.load(); })) return -1;
+  if (!soon([&] { return echoed.load(); })) return -1;
   const auto before = skipped(name);
-  if (!eventually([&] { return passes > passes_first || skipped(name) >= before + 2; })) return -1;
+  if (!soon([&] { return passes > passes_first || skipped(name) >= before + 2; })) return -1;
   return passes;
 }
 
@@ -290,11 +294,11 @@ TEST_CASE("an update the watch's predicate rejects is not reconciled") {
       {nullptr, [&](const json&, const json&) { updated = true; }, nullptr});
   controller.start();
   watch.informer->start();
-  REQUIRE(eventually([&] { return skipped("predicate") >= 1; }));  // the listed object's pass
+  REQUIRE(soon([&] { return skipped("predicate") >= 1; }));  // the listed object's pass
   watch.fake.api->release();
-  REQUIRE(eventually([&] { return updated.load(); }));
+  REQUIRE(soon([&] { return updated.load(); }));
   const auto before = skipped("predicate");
-  REQUIRE(eventually([&] { return skipped("predicate") >= before + 2; }));
+  REQUIRE(soon([&] { return skipped("predicate") >= before + 2; }));
   CHECK(passes == 1);
 }
 

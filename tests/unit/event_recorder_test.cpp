@@ -90,7 +90,7 @@ TEST_CASE("an event beyond the queue's bound is dropped, not written") {
 TEST_CASE("a write the API server refuses is logged and the next event is still written") {
   FakeClient api;
   api.transport.answer(403, R"({"kind":"Status","reason":"Forbidden","code":403})").answer(201);
-  EventRecorder recorder(*api.client, "test", {.senders = 1});
+  EventRecorder recorder(*api.client, "test");
   recorder.record(kObject, "Warning", "First", "refused");
   recorder.record(kObject, "Normal", "Second", "accepted");
   REQUIRE(recorder.flush(kFlush));
