@@ -118,20 +118,22 @@ TEST_CASE("workers waiting on timers survive each other taking the earliest one"
 TEST_CASE("delayed keys come out in deadline order, not in the order of their names") {
   // Names sort in the reverse order of their deadlines, and the adds are shuffled.
   WorkQueue queue;
-  constexpr int kKeys = 100;
+  constexpr int kKeys = 40;
   std::vector<int> order(kKeys);
   for (int i = 0; i < kKeys; ++i) order[i] = i;
   std::mt19937 rng(42);
   std::shuffle(order.begin(), order.end(), rng);
   const auto start = std::chrono::steady_clock::now();
   for (int i : order) {
-    // Deadlines 2 ms apart, measured from one start so the adds' own time does not matter.
-    const auto due = start + std::chrono::milliseconds(10 + 2 * i);
+    // Deadlines 10 ms apart from 100 ms on, measured from one start so the adds' own time does
+    // not matter (a deadline passed before its add would skip the timers);
+    // 2 ms apart, a loaded machine's pause between now() here and the queue's swapped two.
+    const auto due = start + std::chrono::milliseconds(100 + 10 * i);
     queue.add_after("k" + std::to_string(1000 - i),
                     std::chrono::duration_cast<std::chrono::milliseconds>(
                         due - std::chrono::steady_clock::now()));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(30 + 2 * kKeys));
+  std::this_thread::sleep_for(std::chrono::milliseconds(130 + 10 * kKeys));  // all due
   std::vector<std::string> got;
   for (int i = 0; i < kKeys; ++i) {
     const auto item = queue.get();
