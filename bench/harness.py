@@ -10,8 +10,9 @@
                                       - the once-a-second poll until convergence reads the
                                         collection a watch keeps (watch.py), not a LIST by a new
                                         kubectl each second. The poll, its one-second period and
-                                        what it checks are bench.py's; only what it costs the
-                                        machine changes (see watch.py).
+                                        what it checks are bench.py's; what it costs the machine
+                                        does not, so absolute times are not comparable with
+                                        bench.py run alone (ratios within a run are).
   bench/harness.py report DIR         bench.py's report, where a run held with --steady 0 says
                                       "no steady window" rather than counting zero requests.
 
