@@ -1,6 +1,8 @@
 #include "core/engine/controller.h"
 
 #include <algorithm>
+#include <exception>
+#include <system_error>
 
 #include "core/engine/metrics.h"
 #include "core/engine/object.h"
@@ -142,6 +144,39 @@ void note_own_create(const client::ResourceType& type, const json& created) {
   std::lock_guard lock(pass.controller->own_writes_mutex_);
   pass.controller->own_creates_of_[*pass.key].push_back(key);
   pass.controller->own_creates_[std::move(key)] = {std::move(version), *pass.key};
+}
+
+void run_side_by_side(const std::vector<std::function<void()>>& tasks, int width) {
+  const auto pass = current_pass;
+  std::atomic<std::size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  const auto run_tasks = [&] {
+    for (auto i = next++; i < tasks.size(); i = next++) {
+      try {
+        tasks[i]();
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  const auto wanted =
+      std::min<std::size_t>(tasks.size(), static_cast<std::size_t>(std::max(width, 1)));
+  for (std::size_t i = 1; i < wanted; ++i) {
+    try {
+      helpers.emplace_back([&] {
+        current_pass = pass;
+        run_tasks();
+      });
+    } catch (const std::system_error&) {
+      break;  // the tasks left run on the threads started, this one included
+    }
+  }
+  run_tasks();
+  for (auto& helper : helpers) helper.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 void Controller::forget_own_creates(const std::string& key) {

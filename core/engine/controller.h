@@ -67,6 +67,15 @@ void note_own_write(const json& written);
 // by the create's answer, which is what that event carries. Outside a pass does nothing.
 void note_own_create(const client::ResourceType& type, const json& created);
 
+// Runs `tasks` side by side inside the pass of this thread: on this thread and on at most
+// `width` - 1 threads of their own, each taking the next task not yet begun, all reporting
+// their writes to this pass (note_own_write, note_own_create). Returns when every task has
+// ended; then rethrows the first exception a task threw (the others still ran). A pass whose
+// requests do not depend on one another waits for the server once instead of once per task:
+// the API server answers a pass's requests side by side as it does those of several workers.
+// Where no thread can be started, the tasks run here, one after the other.
+void run_side_by_side(const std::vector<std::function<void()>>& tasks, int width);
+
 class Controller {
  public:
   Controller(std::string name, Reconciler reconciler, int workers = 2, RateLimits limits = {});

@@ -231,12 +231,28 @@ nlohmann::json child(const std::string& version) {
 // `created` as its own create (with `passes_first` - 1 more passes of the key after it);
 // releases the events then, and answers how many passes ran by the time the events were
 // handled and the settled key was looked at twice more.
+// Notes `created` from a thread run_side_by_side started for the pass, not from the pass's own.
+void note_from_side_task(const nlohmann::json& created) {
+  const auto caller = std::this_thread::get_id();
+  std::atomic<int> started{0};
+  const auto task = [&] {
+    ++started;
+    soon([&] { return started == 2; });  // both run at once: one is on a thread of its own
+    if (std::this_thread::get_id() != caller)
+      kapp::engine::note_own_create(kapp::client::resources::kConfigMap, created);
+  };
+  kapp::engine::run_side_by_side({task, task}, 2);
+}
+
 int passes_after_own_create(HeldWatch& watch, const nlohmann::json& created,
-                            const std::string& name, int passes_first = 1) {
+                            const std::string& name, int passes_first = 1,
+                            bool from_side_task = false) {
   std::atomic<int> passes{0};
   Controller* self = nullptr;
   Controller controller(name, [&](const Request& request) {
-    if (++passes == 1) kapp::engine::note_own_create(kapp::client::resources::kConfigMap, created);
+    if (++passes == 1 && from_side_task) note_from_side_task(created);
+    if (passes == 1 && !from_side_task)
+      kapp::engine::note_own_create(kapp::client::resources::kConfigMap, created);
     if (passes < passes_first) self->enqueue(request);
     return Result::settled_after(5ms);
   });
@@ -262,6 +278,11 @@ int passes_after_own_create(HeldWatch& watch, const nlohmann::json& created,
 TEST_CASE("a pass's own create coming back through the watch is not reconciled again") {
   HeldWatch watch(nlohmann::json::array(), {{{"type", "ADDED"}, {"object", child("6")}}});
   CHECK(passes_after_own_create(watch, child("6"), "own-create") == 1);
+}
+
+TEST_CASE("an own create noted by a task run side by side belongs to the pass") {
+  HeldWatch watch(nlohmann::json::array(), {{{"type", "ADDED"}, {"object", child("6")}}});
+  CHECK(passes_after_own_create(watch, child("6"), "own-create-side", 1, true) == 1);
 }
 
 TEST_CASE("an own create changed before the watch showed it is reconciled") {
@@ -307,4 +328,34 @@ TEST_CASE("an own create whose key is reconciled again before its event comes is
   // is no longer what that pass saw.
   HeldWatch watch(nlohmann::json::array(), {{{"type", "ADDED"}, {"object", child("6")}}});
   CHECK(passes_after_own_create(watch, child("6"), "own-create-passed", 2) == 3);
+}
+
+TEST_CASE("tasks run side by side each run once") {
+  std::vector<std::atomic<int>> runs(10);
+  std::vector<std::function<void()>> tasks;
+  for (auto& r : runs) tasks.emplace_back([&r] { ++r; });
+  kapp::engine::run_side_by_side(tasks, 3);
+  for (const auto& r : runs) CHECK(r == 1);
+}
+
+TEST_CASE("tasks run side by side are as many at once as the width allows, no more") {
+  std::atomic<int> running{0}, most{0};
+  const auto task = [&] {
+    const int now = ++running;
+    for (int seen = most; now > seen && !most.compare_exchange_weak(seen, now);) {
+    }
+    soon([&] { return most >= 2; });  // until the others could join
+    --running;
+  };
+  kapp::engine::run_side_by_side({task, task, task, task, task, task}, 2);
+  CHECK(most == 2);
+}
+
+TEST_CASE("a task's exception is rethrown once the other tasks ran") {
+  std::atomic<int> ran{0};
+  const auto fine = [&] { ++ran; };
+  const auto failing = [] { throw std::runtime_error("apply refused"); };
+  CHECK_THROWS_WITH(kapp::engine::run_side_by_side({fine, failing, fine, fine}, 2),
+                    "apply refused");
+  CHECK(ran == 3);
 }

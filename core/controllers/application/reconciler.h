@@ -3,6 +3,7 @@
 // it; controller.h registers it and its watches.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -28,12 +29,17 @@ class Reconciler {
   engine::Result reconcile(const engine::Request& request);
 
  private:
-  // What one pass wants and what went wrong along the way.
+  // What one pass wants and what went wrong along the way. Its components are reconciled side
+  // by side, so what they add goes through want() and fail_communications(); `desired` and
+  // `communications_error` are read once they are all done.
   struct Pass {
     json app;
+    std::vector<json> pods;  // the application's, read once per pass
     engine::DesiredObjects desired;
     std::string communications_error;
-    std::vector<json> pods;  // the application's, read once per pass
+    std::mutex mutex;
+    void want(const json& object);
+    void fail_communications(const std::string& error);  // keeps the first
   };
 
   std::vector<json> joined_components(const json& app) const;
