@@ -149,33 +149,37 @@ void note_own_create(const client::ResourceType& type, const json& created) {
 void run_side_by_side(const std::vector<std::function<void()>>& tasks, int width) {
   const auto pass = current_pass;
   std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
   std::mutex failure_mutex;
   std::exception_ptr failure;
   const auto run_tasks = [&] {
-    for (auto i = next++; i < tasks.size(); i = next++) {
+    for (auto i = next++; i < tasks.size() && !failed; i = next++) {
       try {
         tasks[i]();
       } catch (...) {
         std::lock_guard lock(failure_mutex);
         if (!failure) failure = std::current_exception();
+        failed = true;
       }
     }
   };
-  std::vector<std::thread> helpers;
   const auto wanted =
       std::min<std::size_t>(tasks.size(), static_cast<std::size_t>(std::max(width, 1)));
-  for (std::size_t i = 1; i < wanted; ++i) {
+  {
+    std::vector<std::jthread> helpers;  // joined on leaving the block, however it is left
     try {
-      helpers.emplace_back([&] {
-        current_pass = pass;
-        run_tasks();
-      });
-    } catch (const std::system_error&) {
-      break;  // the tasks left run on the threads started, this one included
+      helpers.reserve(wanted);
+      for (std::size_t i = 1; i < wanted; ++i) {
+        helpers.emplace_back([&] {
+          current_pass = pass;
+          run_tasks();
+        });
+      }
+    } catch (...) {
+      // No thread (or no memory for one): the tasks left run on those started, this one included.
     }
+    run_tasks();
   }
-  run_tasks();
-  for (auto& helper : helpers) helper.join();
   if (failure) std::rethrow_exception(failure);
 }
 

@@ -68,12 +68,12 @@ void note_own_write(const json& written);
 void note_own_create(const client::ResourceType& type, const json& created);
 
 // Runs `tasks` side by side inside the pass of this thread: on this thread and on at most
-// `width` - 1 threads of their own, each taking the next task not yet begun, all reporting
-// their writes to this pass (note_own_write, note_own_create). Returns when every task has
-// ended; then rethrows the first exception a task threw (the others still ran). A pass whose
-// requests do not depend on one another waits for the server once instead of once per task:
-// the API server answers a pass's requests side by side as it does those of several workers.
-// Where no thread can be started, the tasks run here, one after the other.
+// `width` - 1 threads started for the call, each taking the next task not yet begun, all
+// reporting their writes to this pass (note_own_write, note_own_create). Once a task has thrown,
+// no task begins; returns when the tasks begun have ended, rethrowing the first exception. A
+// pass whose requests do not depend on one another so waits for the server once instead of once
+// per task: the API server answers them side by side as it answers several workers. Where no
+// thread can be started, the tasks run here, one after the other.
 void run_side_by_side(const std::vector<std::function<void()>>& tasks, int width);
 
 class Controller {

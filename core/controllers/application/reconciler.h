@@ -29,17 +29,14 @@ class Reconciler {
   engine::Result reconcile(const engine::Request& request);
 
  private:
-  // What one pass wants and what went wrong along the way. Its components are reconciled side
-  // by side, so what they add goes through want() and fail_communications(); `desired` and
-  // `communications_error` are read once they are all done.
+  // What one pass wants. Its components are reconciled side by side: they add to `desired`
+  // through want(), which is read once they are all done.
   struct Pass {
     json app;
     std::vector<json> pods;  // the application's, read once per pass
     engine::DesiredObjects desired;
-    std::string communications_error;
     std::mutex mutex;
     void want(const json& object);
-    void fail_communications(const std::string& error);  // keeps the first
   };
 
   std::vector<json> joined_components(const json& app) const;
@@ -56,9 +53,12 @@ class Reconciler {
   // to `created` (engine::apply_owned).
   std::string ensure(const json& desired, std::optional<json> live, const std::string& app_uid,
                      Pass& pass, json* created = nullptr);
+  // Applies the component's objects (run side by side with the pass's other components); an
+  // error applying its NetworkPolicy goes to `communications_error`.
   ComponentObservation reconcile_component(const render::AppModel& model,
                                            const render::Component& c,
-                                           const std::set<std::string>& conflicts, Pass& pass);
+                                           const std::set<std::string>& conflicts, Pass& pass,
+                                           std::string& communications_error);
   void add_missing_refs(const json& app, const render::AppModel& model,
                         AppObservation& observation) const;
   // Applies an object of an optional integration, reading it first so a steady state costs
