@@ -61,6 +61,13 @@ class Cluster:
         return conn, resp
 
 
+    def get(self, path, timeout=60):
+        """GET path, its JSON parsed: what `kubectl get --raw path` prints, without a kubectl."""
+        conn, resp = self.open(path, timeout)
+        with contextlib.closing(conn):
+            return json.loads(resp.read())
+
+
 class Watched:
     """The items of the collection at PATH, listed once, then kept by a watch in a thread.
 
