@@ -58,7 +58,7 @@ def main():
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
         ax.legend()
-    fig.suptitle("kubectl-app vs controller-runtime peer, one run on one control plane")
+    fig.suptitle("kubectl-app vs controller-runtime peer, one run, each on a control plane of its own")
     fig.tight_layout()
     fig.savefig(sys.argv[2], dpi=100)
 
