@@ -114,8 +114,8 @@ failed=() controllers_s=0
 if [[ ${BENCH_CLI:-1} != 0 ]]; then
   cluster_up
   log "CLI: kubectl app against kubectl (hyperfine)"
-  # Five runs of each command, not cli.sh's ten: the ratios it reports are 5x to 12x, and the
-  # ten took 20 s more of a run that the issue wants within 30 minutes.
+  # Five runs of each command, not cli.sh's ten: the binary's wall time is 0.08x to 0.28x
+  # kubectl's, and the ten took 20 s more of a run that the issue wants within 30 minutes.
   CLI_KEEP_NAMESPACES=1 CLI_RUNS=${BENCH_CLI_RUNS:-5} "$root/bench/cli.sh" "$results/$name-cli.md" ||
     failed+=("CLI comparison")
   cluster_down

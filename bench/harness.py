@@ -13,8 +13,8 @@
                                         what it checks are bench.py's; what it costs the machine
                                         does not, so absolute times are not comparable with
                                         bench.py run alone (ratios within a run are);
-                                      - bench.py's other reads (`kubectl get --raw`: the reads
-                                        after a run, a dozen LISTs at N = 1,000) are GETs of its
+                                      - bench.py's other reads (`kubectl get --raw`, before and
+                                        after a run: a dozen LISTs at N = 1,000) are GETs of its
                                         own: the same JSON, no kubectl process per read.
   bench/harness.py report DIR         bench.py's report, where a run held with --steady 0 says
                                       "no steady window" rather than counting zero requests.
@@ -103,8 +103,7 @@ class Poll:
         self.watches = {}
 
     def get_raw(self, path, timeout=60):
-        """bench.get_raw: the poll's collection from its watch; any other read by a GET of our
-        own, not a kubectl process (the reads after a run at N = 1,000 are a dozen LISTs)."""
+        """bench.get_raw: the poll's collection from its watch, any other read by a GET."""
         self.cluster = self.cluster or watch.Cluster(bench.KUBECONFIG)
         if self.snapshots != 1 or not POLLED.match(path):
             return self.cluster.get(path, timeout)

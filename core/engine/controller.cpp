@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <system_error>
 
 #include "core/engine/metrics.h"
 #include "core/engine/object.h"

@@ -250,10 +250,11 @@ int passes_after_own_create(HeldWatch& watch, const nlohmann::json& created,
   std::atomic<int> passes{0};
   Controller* self = nullptr;
   Controller controller(name, [&](const Request& request) {
-    if (++passes == 1 && from_side_task) note_from_side_task(created);
-    if (passes == 1 && !from_side_task)
+    const int pass = ++passes;
+    if (pass == 1 && from_side_task) note_from_side_task(created);
+    if (pass == 1 && !from_side_task)
       kapp::engine::note_own_create(kapp::client::resources::kConfigMap, created);
-    if (passes < passes_first) self->enqueue(request);
+    if (pass < passes_first) self->enqueue(request);
     return Result::settled_after(5ms);
   });
   self = &controller;

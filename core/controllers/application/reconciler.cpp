@@ -65,10 +65,9 @@ bool settles(const AppObservation& observation, bool listed_monitors) {
 }
 
 // Components a pass reconciles at once. A first pass creates three to five objects for each,
-// each a request: one component after the other, the API server's answers were waited for
-// one at a time, and on a busy server that left the cluster's own controllers idle between an
-// application's Deployments (at 300 Applications on 4 workers: 87 s to converge one component
-// at a time, 67 s four at once).
+// a request each: one component after the other, the answers were waited for one at a time,
+// and on a busy API server that left the cluster's own controllers idle between an
+// application's Deployments (the A/B in bench/README.md, "The peer is a yardstick").
 constexpr int kComponentsSideBySide = 4;
 
 }  // namespace

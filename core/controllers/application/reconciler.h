@@ -53,8 +53,9 @@ class Reconciler {
   // to `created` (engine::apply_owned).
   std::string ensure(const json& desired, std::optional<json> live, const std::string& app_uid,
                      Pass& pass, json* created = nullptr);
-  // Applies the component's objects (run side by side with the pass's other components); an
-  // error applying its NetworkPolicy goes to `communications_error`.
+  // Applies the component's objects. An error applying its NetworkPolicy goes to
+  // `communications_error`, one per component, so that the pass reports the first by component
+  // order whichever thread failed first.
   ComponentObservation reconcile_component(const render::AppModel& model,
                                            const render::Component& c,
                                            const std::set<std::string>& conflicts, Pass& pass,
