@@ -60,7 +60,6 @@ class Cluster:
             raise RuntimeError("GET %s: HTTP %d %s" % (path, resp.status, body))
         return conn, resp
 
-
     def get(self, path, timeout=60):
         """GET path, its JSON parsed: what `kubectl get --raw path` prints, without a kubectl."""
         conn, resp = self.open(path, timeout)
