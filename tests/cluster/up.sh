@@ -363,7 +363,13 @@ api_ready_or_explain() {
 }
 
 # Both use client certificates with their own identities; leader election is
-# off because each cluster has exactly one of each.
+# off because each cluster has exactly one of each. A StatefulSet's pod often
+# meets its claim still unbound ("pod has unbound immediate
+# PersistentVolumeClaims") and waits in the scheduler's unschedulable pool for
+# the claim's update to requeue it; should that requeue be missed (upstream
+# kubernetes#87145), the scheduler retries after
+# --pod-max-in-unschedulable-pods-duration, 5 min by default: longer than a
+# test waits. 15 s (deprecated flag, still served by 1.33) bounds that stall.
 start_controllers() {
   local kcm_kc="$STATE/components/kube-controller-manager.kubeconfig"
   local sched_kc="$STATE/components/kube-scheduler.kubeconfig"
@@ -380,7 +386,7 @@ start_controllers() {
   start_daemon kube-scheduler "$BIN/kube-scheduler" "${qps[@]}" \
     --kubeconfig="$sched_kc" --authentication-kubeconfig="$sched_kc" --authorization-kubeconfig="$sched_kc" \
     --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --cert-dir="$STATE/components/scheduler" \
-    --leader-elect=false --profiling=false
+    --leader-elect=false --profiling=false --pod-max-in-unschedulable-pods-duration=15s
   CURRENT_DAEMON=kube-controller-manager
   wait_for "kube-controller-manager /healthz" "$READY_TIMEOUT" healthz "$KCM_PORT"
   CURRENT_DAEMON=kube-scheduler

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <functional>
 
+#include "core/client/resource.h"
+
 namespace kapp::test {
 
 bool long_mode() {
@@ -32,6 +34,35 @@ std::vector<std::string> controller_args(const std::string& ns,
                                    "--health-probe-bind-address=127.0.0.1:0"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
+}
+
+std::string what_happened(const std::string& ns) {
+  namespace res = client::resources;
+  std::string out;
+  const auto each = [&](const client::ResourceType& type, const auto& line) {
+    try {
+      const auto list = admin().list(type, ns);  // not a temporary: the loop outlives it
+      for (const auto& item : list["items"]) out += line(item) + "\n";
+    } catch (const std::exception& e) {
+      out += std::string("listing ") + type.resource + ": " + e.what() + "\n";
+    }
+  };
+  each(res::kApplication, [](const nlohmann::json& app) {
+    return "Application " + app["metadata"].value("name", "") + " generation " +
+           std::to_string(app["metadata"].value("generation", 0LL)) + ", status " +
+           app.value("status", nlohmann::json::object()).dump();
+  });
+  each(res::kPod, [](const nlohmann::json& pod) {
+    return "Pod " + pod["metadata"].value("name", "") + " " +
+           pod.value("status", nlohmann::json::object()).value("phase", "") + " on node '" +
+           pod.value("spec", nlohmann::json::object()).value("nodeName", "") + "'";
+  });
+  each(res::kEvent, [](const nlohmann::json& event) {
+    return "Event " + event.value("reason", "") + " " + event["involvedObject"].value("kind", "") +
+           "/" + event["involvedObject"].value("name", "") + " x" +
+           std::to_string(event.value("count", 1LL)) + ": " + event.value("message", "");
+  });
+  return out;
 }
 
 namespace {

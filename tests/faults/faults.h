@@ -24,6 +24,11 @@ std::vector<std::string> controller_args(const std::string& ns,
                                          const std::vector<std::string>& extra = {},
                                          const std::string& kubeconfig = "");
 
+// What a namespace holds, for a failed wait's message: each Application's phase, generations
+// and conditions, each Pod's phase and node, and each Event (reason, object, message), one per
+// line. Never throws: a failed read becomes a line saying so.
+std::string what_happened(const std::string& ns);
+
 // Waits until the fleet has converged; the problems left when it has not (empty: converged).
 std::vector<std::string> converged(const Fleet& fleet, std::chrono::milliseconds timeout);
 // Deletes every Application of the fleet and checks (Catch CHECKs, so a failure keeps the

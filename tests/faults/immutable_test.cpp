@@ -50,17 +50,28 @@ TEST_CASE("a StatefulSet volume resized: the app says which field cannot change 
   int port = 0;
   REQUIRE(eventually([&] { return (port = logged_port(controller, "/metrics")) > 0; }));
   admin().create(res::kApplication, ns.name(), application(ns.name(), "store", {database("1Gi")}));
-  const auto phase_at_generation = [&](const std::string& phase) {
-    const auto app = admin().get(res::kApplication, ns.name(), "store");
-    const auto status = app.value("status", json::object());
-    return status.value("phase", "") == phase &&
-           status.value("observedGeneration", 0LL) == app["metadata"].value("generation", -1LL);
+  // Whether the app reaches `phase` at its generation in time; if not, what the namespace holds
+  // (the scheduler, the volume binder and the controller each leave a trace) goes in the report.
+  const auto reaches = [&](const std::string& phase, std::chrono::seconds timeout) {
+    const bool reached = eventually(
+        [&] {
+          const auto app = admin().get(res::kApplication, ns.name(), "store");
+          const auto status = app.value("status", json::object());
+          return status.value("phase", "") == phase &&
+                 status.value("observedGeneration", 0LL) ==
+                     app["metadata"].value("generation", -1LL);
+        },
+        timeout);
+    if (!reached)
+      UNSCOPED_INFO("not " << phase << " in time; the namespace holds:\n"
+                           << what_happened(ns.name()));
+    return reached;
   };
-  REQUIRE(eventually([&] { return phase_at_generation("Running"); }, 120s));
+  REQUIRE(reaches("Running", 120s));
 
   admin().merge_patch(res::kApplication, ns.name(), "store",
                       {{"spec", {{"components", {database("2Gi")}}}}});
-  REQUIRE(eventually([&] { return phase_at_generation("Failed"); }, 60s));
+  REQUIRE(reaches("Failed", 60s));
   const auto ready = condition(status_of(res::kApplication, ns.name(), "store"), "Ready");
   CHECK(ready["reason"] == "ImmutableFieldChanged");
   CHECK(ready["message"] ==
@@ -89,5 +100,5 @@ TEST_CASE("a StatefulSet volume resized: the app says which field cannot change 
   // Reverting the size is the way back to Running.
   admin().merge_patch(res::kApplication, ns.name(), "store",
                       {{"spec", {{"components", {database("1Gi")}}}}});
-  CHECK(eventually([&] { return phase_at_generation("Running"); }, 60s));
+  CHECK(reaches("Running", 60s));
 }
