@@ -15,6 +15,8 @@
 #
 # The 1,000 Applications have no controller (4,000 pods are not what is measured): their
 # status is written once through the status subresource, so the columns are filled.
+# CLI_GET_NAMESPACE=NS measures `get` over the Applications already in NS instead (compare.sh:
+# the 1,000 its kubectl-app run at N = 1,000 left, converged), and creates none.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peers=$(cd "$root/../shared/peers" && pwd)
@@ -22,6 +24,11 @@ out=${1:?usage: bench/cli.sh OUT.md}
 kapp=$(realpath "${KAPP_BIN:-$root/build/kubectl-app}")
 : "${KUBECONFIG:?set KUBECONFIG to the cluster to use}"
 runs=${CLI_RUNS:-10}
+get_ns=${CLI_GET_NAMESPACE:-bench-cli-get}
+created=(bench-cli-status) # the namespaces this script makes, and deletes
+get_status="written by kubectl-app's controller, which converged them"
+[[ -n ${CLI_GET_NAMESPACE:-} ]] ||
+  { created+=(bench-cli-get) get_status="filled through the status subresource"; }
 baseline=${KAPP_BASELINE_BIN:+$(realpath "$KAPP_BASELINE_BIN")}
 work=$(mktemp -d /tmp/kapp-cli.XXXXXX)
 controller=''
@@ -29,7 +36,7 @@ cleanup() {
   [[ -n $controller ]] && kill "$controller" 2>/dev/null || true
   # compare.sh throws the cluster away after: CLI_KEEP_NAMESPACES=1 spares the deletion's wait.
   [[ ${CLI_KEEP_NAMESPACES:-0} == 1 ]] ||
-    kubectl delete namespace bench-cli-get bench-cli-status --ignore-not-found --timeout=300s >/dev/null 2>&1 || true
+    kubectl delete namespace "${created[@]}" --ignore-not-found --timeout=300s >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -72,12 +79,14 @@ apply_all() {
   for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
   ((!failed)) || { log "kubectl apply of $1 failed"; return 1; }
 }
-log "1,000 Applications"
-kubectl create namespace bench-cli-get >/dev/null
-apply_all apps
-apply_all status --subresource=status
-[[ $("$kapp" get applications -n bench-cli-get -o name | wc -l) == 1000 ]] ||
-  { log "kubectl app get did not list 1,000 Applications"; exit 1; }
+if [[ -z ${CLI_GET_NAMESPACE:-} ]]; then
+  log "1,000 Applications"
+  kubectl create namespace bench-cli-get >/dev/null
+  apply_all apps
+  apply_all status --subresource=status
+fi
+[[ $("$kapp" get applications -n "$get_ns" -o name | wc -l) == 1000 ]] ||
+  { log "kubectl app get did not list 1,000 Applications in $get_ns"; exit 1; }
 
 log "a 12-component Application, reconciled by kubectl-app's controller"
 kubectl create namespace bench-cli-status >/dev/null
@@ -116,15 +125,15 @@ before() {
   [[ -n $baseline ]] && printf '%s\n' -n "kubectl-app $1 (baseline binary)" "$baseline ${*:2}"
   return 0
 }
-mapfile -t before_get < <(before get get applications -n bench-cli-get)
-mapfile -t before_json < <(before "get -o json" get applications -n bench-cli-get -o json)
+mapfile -t before_get < <(before get get applications -n $get_ns)
+mapfile -t before_json < <(before "get -o json" get applications -n $get_ns -o json)
 mapfile -t before_status < <(before status status app-0000 -n bench-cli-status)
-hf get "${before_get[@]}" -n "kubectl-app get (binary)" "$kapp get applications -n bench-cli-get" \
-  -n "kubectl app get (plugin via kubectl)" "kubectl app get applications -n bench-cli-get" \
-  -n "kubectl get applications" "kubectl get applications -n bench-cli-get"
+hf get "${before_get[@]}" -n "kubectl-app get (binary)" "$kapp get applications -n $get_ns" \
+  -n "kubectl app get (plugin via kubectl)" "kubectl app get applications -n $get_ns" \
+  -n "kubectl get applications" "kubectl get applications -n $get_ns"
 log "hyperfine: get -o json"
-hf json "${before_json[@]}" -n "kubectl-app get -o json (binary)" "$kapp get applications -n bench-cli-get -o json" \
-  -n "kubectl get applications -o json" "kubectl get applications -n bench-cli-get -o json"
+hf json "${before_json[@]}" -n "kubectl-app get -o json (binary)" "$kapp get applications -n $get_ns -o json" \
+  -n "kubectl get applications -o json" "kubectl get applications -n $get_ns -o json"
 log "hyperfine: status"
 hf status "${before_status[@]}" -n "kubectl-app status (binary)" "$kapp status app-0000 -n bench-cli-status" \
   -n "kubectl app status (plugin via kubectl)" "kubectl app status app-0000 -n bench-cli-status" \
@@ -161,14 +170,14 @@ for path, status, ms, n in rows:
 log "requests at -v=6"
 {
   printf '| command | request | status | ms |\n|:---|:---|---:|---:|\n'
-  requests '`kubectl get applications`' kubectl get applications -n bench-cli-get
-  requests '`kubectl get applications -o json`' kubectl get applications -n bench-cli-get -o json
-  requests '`kubectl-app get applications`' "$kapp" get applications -n bench-cli-get
+  requests '`kubectl get applications`' kubectl get applications -n $get_ns
+  requests '`kubectl get applications -o json`' kubectl get applications -n $get_ns -o json
+  requests '`kubectl-app get applications`' "$kapp" get applications -n $get_ns
   requests '`kubectl-app get applications -A`' "$kapp" get applications -A
-  requests '`kubectl-app get applications -o json`' "$kapp" get applications -n bench-cli-get -o json
+  requests '`kubectl-app get applications -o json`' "$kapp" get applications -n $get_ns -o json
   requests '`kubectl-app status app-0000`' "$kapp" status app-0000 -n bench-cli-status
   if [[ -n $baseline ]]; then
-    requests '`kubectl-app get applications` (baseline)' "$baseline" get applications -n bench-cli-get
+    requests '`kubectl-app get applications` (baseline)' "$baseline" get applications -n $get_ns
     requests '`kubectl-app status app-0000` (baseline)' "$baseline" status app-0000 -n bench-cli-status
   fi
 } >"$work/requests.md"
@@ -176,7 +185,7 @@ log "requests at -v=6"
   printf '# kubectl app against kubectl on the same objects\n\n'
   printf 'hyperfine %s, %s runs after 2 warm-ups, %s; load average %s at the start, %s at the end (%s cores).\n\n' \
     "$(hyperfine --version | cut -d' ' -f2)" "$runs" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)"
-  printf '## `get` over 1,000 Applications (4 components each, status filled)\n\n'
+  printf '## `get` over 1,000 Applications (4 components each, status %s)\n\n' "$get_status"
   cat "$work/get.md"
   printf '\n## `get -o json` of the same 1,000 Applications (whole objects)\n\n'
   cat "$work/json.md"
