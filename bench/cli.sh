@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The CLI side by side with kubectl on the same objects (hyperfine), on the cluster of
-# $KUBECONFIG (bench/compare.sh runs it on its own control plane):
+# $KUBECONFIG (bench/compare.sh runs it on the cluster of its kubectl-app run at N = 1,000, or
+# on a control plane of its own):
 #   - `kubectl app get` over 1,000 Applications against `kubectl get applications`;
 #   - `kubectl app get -o json` of the same 1,000 against `kubectl get -o json` (whole objects);
 #   - `kubectl app status` of a 12-component Application (reconciled by kubectl-app's
@@ -13,10 +14,11 @@
 # KAPP_BASELINE_BIN=path/to/an/older/kubectl-app adds that binary to each comparison, on the
 # same objects in the same run (a before/after of a change).
 #
-# The 1,000 Applications have no controller (4,000 pods are not what is measured): their
-# status is written once through the status subresource, so the columns are filled.
-# CLI_GET_NAMESPACE=NS measures `get` over the Applications already in NS instead (compare.sh:
-# the 1,000 its kubectl-app run at N = 1,000 left, converged), and creates none.
+# Without CLI_GET_NAMESPACE, the 1,000 Applications have no controller (4,000 pods are not what
+# is measured): their status is written once through the status subresource, so the columns
+# are filled. CLI_GET_NAMESPACE=NS measures `get` over the Applications already in NS instead
+# (exactly 1,000 of them) and creates none; CLI_GET_STATUS says in the report what wrote their
+# status (default: "as found in NS").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peers=$(cd "$root/../shared/peers" && pwd)
@@ -26,7 +28,7 @@ kapp=$(realpath "${KAPP_BIN:-$root/build/kubectl-app}")
 runs=${CLI_RUNS:-10}
 get_ns=${CLI_GET_NAMESPACE:-bench-cli-get}
 created=(bench-cli-status) # the namespaces this script makes, and deletes
-get_status="written by kubectl-app's controller, which converged them"
+get_status=${CLI_GET_STATUS:-as found in $get_ns}
 [[ -n ${CLI_GET_NAMESPACE:-} ]] ||
   { created+=(bench-cli-get) get_status="filled through the status subresource"; }
 baseline=${KAPP_BASELINE_BIN:+$(realpath "$KAPP_BASELINE_BIN")}
@@ -125,8 +127,8 @@ before() {
   [[ -n $baseline ]] && printf '%s\n' -n "kubectl-app $1 (baseline binary)" "$baseline ${*:2}"
   return 0
 }
-mapfile -t before_get < <(before get get applications -n $get_ns)
-mapfile -t before_json < <(before "get -o json" get applications -n $get_ns -o json)
+mapfile -t before_get < <(before get get applications -n "$get_ns")
+mapfile -t before_json < <(before "get -o json" get applications -n "$get_ns" -o json)
 mapfile -t before_status < <(before status status app-0000 -n bench-cli-status)
 hf get "${before_get[@]}" -n "kubectl-app get (binary)" "$kapp get applications -n $get_ns" \
   -n "kubectl app get (plugin via kubectl)" "kubectl app get applications -n $get_ns" \
@@ -170,14 +172,14 @@ for path, status, ms, n in rows:
 log "requests at -v=6"
 {
   printf '| command | request | status | ms |\n|:---|:---|---:|---:|\n'
-  requests '`kubectl get applications`' kubectl get applications -n $get_ns
-  requests '`kubectl get applications -o json`' kubectl get applications -n $get_ns -o json
-  requests '`kubectl-app get applications`' "$kapp" get applications -n $get_ns
+  requests '`kubectl get applications`' kubectl get applications -n "$get_ns"
+  requests '`kubectl get applications -o json`' kubectl get applications -n "$get_ns" -o json
+  requests '`kubectl-app get applications`' "$kapp" get applications -n "$get_ns"
   requests '`kubectl-app get applications -A`' "$kapp" get applications -A
-  requests '`kubectl-app get applications -o json`' "$kapp" get applications -n $get_ns -o json
+  requests '`kubectl-app get applications -o json`' "$kapp" get applications -n "$get_ns" -o json
   requests '`kubectl-app status app-0000`' "$kapp" status app-0000 -n bench-cli-status
   if [[ -n $baseline ]]; then
-    requests '`kubectl-app get applications` (baseline)' "$baseline" get applications -n $get_ns
+    requests '`kubectl-app get applications` (baseline)' "$baseline" get applications -n "$get_ns"
     requests '`kubectl-app status app-0000` (baseline)' "$baseline" status app-0000 -n bench-cli-status
   fi
 } >"$work/requests.md"

@@ -366,10 +366,12 @@ api_ready_or_explain() {
 # off because each cluster has exactly one of each. A StatefulSet's pod often
 # meets its claim still unbound ("pod has unbound immediate
 # PersistentVolumeClaims") and waits in the scheduler's unschedulable pool for
-# the claim's update to requeue it; should that requeue be missed (upstream
-# kubernetes#87145), the scheduler retries after
-# --pod-max-in-unschedulable-pods-duration, 5 min by default: longer than a
-# test waits. 15 s (deprecated flag, still served by 1.33) bounds that stall.
+# the claim's update to requeue it. Should that requeue be missed (a suspect,
+# not a proven cause, of one CI failure; upstream kubernetes#87145), the
+# scheduler retries once the pod has waited
+# --pod-max-in-unschedulable-pods-duration (5 min by default, longer than a
+# test waits), checked every 30 s: 15 s (a deprecated flag, still served by
+# 1.33) bounds that stall to 45 s. The benchmarks' pods claim no volumes.
 start_controllers() {
   local kcm_kc="$STATE/components/kube-controller-manager.kubeconfig"
   local sched_kc="$STATE/components/kube-scheduler.kubeconfig"

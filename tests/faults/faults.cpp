@@ -36,35 +36,6 @@ std::vector<std::string> controller_args(const std::string& ns,
   return args;
 }
 
-std::string what_happened(const std::string& ns) {
-  namespace res = client::resources;
-  std::string out;
-  const auto each = [&](const client::ResourceType& type, const auto& line) {
-    try {
-      const auto list = admin().list(type, ns);  // not a temporary: the loop outlives it
-      for (const auto& item : list["items"]) out += line(item) + "\n";
-    } catch (const std::exception& e) {
-      out += std::string("listing ") + type.resource + ": " + e.what() + "\n";
-    }
-  };
-  each(res::kApplication, [](const nlohmann::json& app) {
-    return "Application " + app["metadata"].value("name", "") + " generation " +
-           std::to_string(app["metadata"].value("generation", 0LL)) + ", status " +
-           app.value("status", nlohmann::json::object()).dump();
-  });
-  each(res::kPod, [](const nlohmann::json& pod) {
-    return "Pod " + pod["metadata"].value("name", "") + " " +
-           pod.value("status", nlohmann::json::object()).value("phase", "") + " on node '" +
-           pod.value("spec", nlohmann::json::object()).value("nodeName", "") + "'";
-  });
-  each(res::kEvent, [](const nlohmann::json& event) {
-    return "Event " + event.value("reason", "") + " " + event["involvedObject"].value("kind", "") +
-           "/" + event["involvedObject"].value("name", "") + " x" +
-           std::to_string(event.value("count", 1LL)) + ": " + event.value("message", "");
-  });
-  return out;
-}
-
 namespace {
 // Polls `find` until it finds nothing (a failed request counts as a problem) or time is up.
 std::vector<std::string> until_none(const std::function<std::vector<std::string>()>& find,
@@ -82,7 +53,65 @@ std::vector<std::string> until_none(const std::function<std::vector<std::string>
       timeout);
   return found;
 }
+
+// The string at object[key] (at object[key][inner] with `inner`); empty when absent, null or
+// not a string (an Event's eventTime is null when it has a lastTimestamp).
+std::string text(const nlohmann::json& object, const char* key, const char* inner = nullptr) {
+  const auto it = object.find(key);
+  if (it == object.end()) return "";
+  if (inner != nullptr) return it->is_object() ? text(*it, inner) : "";
+  return it->is_string() ? it->get<std::string>() : "";
+}
+
+// An Event's (or its series') count; 1 when absent or null, as a first occurrence.
+long long repeats(const nlohmann::json& object) {
+  const auto it = object.find("count");
+  return it != object.end() && it->is_number_integer() && it->get<long long>() > 0
+             ? it->get<long long>()
+             : 1;
+}
 }  // namespace
+
+std::string what_happened(const std::string& ns) {
+  namespace res = client::resources;
+  using nlohmann::json;
+  std::string out;
+  const auto each = [&](const client::ResourceType& type, const auto& line) {
+    try {
+      const auto list = admin().list(type, ns);  // not a temporary: the loop outlives it
+      for (const auto& item : list["items"]) out += line(item) + "\n";
+    } catch (const std::exception& e) {
+      out += std::string("listing ") + type.resource + ": " + e.what() + "\n";
+    }
+  };
+  each(res::kApplication, [](const json& app) {
+    return "Application " + text(app, "metadata", "name") + " generation " +
+           std::to_string(app["metadata"].value("generation", 0LL)) + ", status " +
+           app.value("status", json::object()).dump();
+  });
+  // A claim never bound and a bound claim whose pod was not scheduled again look alike in
+  // Events (binding records none): the claims' own phase tells them apart.
+  each(res::kPersistentVolumeClaim, [](const json& claim) {
+    return "PersistentVolumeClaim " + text(claim, "metadata", "name") + " " +
+           text(claim, "status", "phase") + " volume '" + text(claim, "spec", "volumeName") + "'";
+  });
+  each(res::kPod, [](const json& pod) {
+    return "Pod " + text(pod, "metadata", "name") + " " + text(pod, "status", "phase") +
+           " on node '" + text(pod, "spec", "nodeName") + "'";
+  });
+  // The scheduler records through events.k8s.io, which counts repeats in series.count.
+  each(res::kEvent, [](const json& event) {
+    const auto series = event.find("series");
+    const auto count =
+        series != event.end() && series->is_object() ? repeats(*series) : repeats(event);
+    const auto last = text(event, "lastTimestamp").empty() ? text(event, "eventTime")
+                                                           : text(event, "lastTimestamp");
+    return "Event " + text(event, "reason") + " " + text(event, "involvedObject", "kind") + "/" +
+           text(event, "involvedObject", "name") + " x" + std::to_string(count) + " last " + last +
+           ": " + text(event, "message");
+  });
+  return out;
+}
 
 std::vector<std::string> converged(const Fleet& fleet, std::chrono::milliseconds timeout) {
   return until_none([&] { return fleet.problems(); }, timeout);

@@ -24,9 +24,10 @@ std::vector<std::string> controller_args(const std::string& ns,
                                          const std::vector<std::string>& extra = {},
                                          const std::string& kubeconfig = "");
 
-// What a namespace holds, for a failed wait's message: each Application's phase, generations
-// and conditions, each Pod's phase and node, and each Event (reason, object, message), one per
-// line. Never throws: a failed read becomes a line saying so.
+// What a namespace holds, for a failed wait's message, one line each: every Application's
+// generation and whole status, every PersistentVolumeClaim's phase and volume, every Pod's phase
+// and node, every Event (reason, object, repeats, last time, message). Never throws: a failed
+// read becomes a line saying so.
 std::string what_happened(const std::string& ns);
 
 // Waits until the fleet has converged; the problems left when it has not (empty: converged).
