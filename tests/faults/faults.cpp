@@ -7,6 +7,8 @@
 #include <functional>
 
 #include "core/client/resource.h"
+#include "core/engine/object.h"
+#include "core/objects/manifest.h"
 
 namespace kapp::test {
 
@@ -54,15 +56,6 @@ std::vector<std::string> until_none(const std::function<std::vector<std::string>
   return found;
 }
 
-// The string at object[key] (at object[key][inner] with `inner`); empty when absent, null or
-// not a string (an Event's eventTime is null when it has a lastTimestamp).
-std::string text(const nlohmann::json& object, const char* key, const char* inner = nullptr) {
-  const auto it = object.find(key);
-  if (it == object.end()) return "";
-  if (inner != nullptr) return it->is_object() ? text(*it, inner) : "";
-  return it->is_string() ? it->get<std::string>() : "";
-}
-
 // An Event's (or its series') count; 1 when absent or null, as a first occurrence.
 long long repeats(const nlohmann::json& object) {
   const auto it = object.find("count");
@@ -75,6 +68,12 @@ long long repeats(const nlohmann::json& object) {
 std::string what_happened(const std::string& ns) {
   namespace res = client::resources;
   using nlohmann::json;
+  using objects::string_field;
+  // object[outer][inner] as string_field reads it: "" when absent, null or not a string (an
+  // Event's eventTime is null when it has a lastTimestamp).
+  const auto text = [](const json& object, const char* outer, const char* inner) {
+    return string_field(object.value(outer, json()), inner);
+  };
   std::string out;
   const auto each = [&](const client::ResourceType& type, const auto& line) {
     try {
@@ -85,30 +84,31 @@ std::string what_happened(const std::string& ns) {
     }
   };
   each(res::kApplication, [](const json& app) {
-    return "Application " + text(app, "metadata", "name") + " generation " +
-           std::to_string(app["metadata"].value("generation", 0LL)) + ", status " +
+    return "Application " + engine::name_of(app) + " generation " +
+           std::to_string(engine::generation_of(app)) + ", status " +
            app.value("status", json::object()).dump();
   });
   // A claim never bound and a bound claim whose pod was not scheduled again look alike in
   // Events (binding records none): the claims' own phase tells them apart.
-  each(res::kPersistentVolumeClaim, [](const json& claim) {
-    return "PersistentVolumeClaim " + text(claim, "metadata", "name") + " " +
+  each(res::kPersistentVolumeClaim, [&](const json& claim) {
+    return "PersistentVolumeClaim " + engine::name_of(claim) + " " +
            text(claim, "status", "phase") + " volume '" + text(claim, "spec", "volumeName") + "'";
   });
-  each(res::kPod, [](const json& pod) {
-    return "Pod " + text(pod, "metadata", "name") + " " + text(pod, "status", "phase") +
-           " on node '" + text(pod, "spec", "nodeName") + "'";
+  each(res::kPod, [&](const json& pod) {
+    return "Pod " + engine::name_of(pod) + " " + text(pod, "status", "phase") + " on node '" +
+           text(pod, "spec", "nodeName") + "'";
   });
   // The scheduler records through events.k8s.io, which counts repeats in series.count.
-  each(res::kEvent, [](const json& event) {
+  each(res::kEvent, [&](const json& event) {
     const auto series = event.find("series");
     const auto count =
         series != event.end() && series->is_object() ? repeats(*series) : repeats(event);
-    const auto last = text(event, "lastTimestamp").empty() ? text(event, "eventTime")
-                                                           : text(event, "lastTimestamp");
-    return "Event " + text(event, "reason") + " " + text(event, "involvedObject", "kind") + "/" +
-           text(event, "involvedObject", "name") + " x" + std::to_string(count) + " last " + last +
-           ": " + text(event, "message");
+    const auto last = string_field(event, "lastTimestamp").empty()
+                          ? string_field(event, "eventTime")
+                          : string_field(event, "lastTimestamp");
+    return "Event " + string_field(event, "reason") + " " + text(event, "involvedObject", "kind") +
+           "/" + text(event, "involvedObject", "name") + " x" + std::to_string(count) + " last " +
+           last + ": " + string_field(event, "message");
   });
   return out;
 }
